@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both create .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages the tests use: pdftotext (PDF text), LibreOffice (re-saved workbooks),
+# fonts for Korean and Chinese names in PDFs.
+DEB_PACKAGES := poppler-utils libreoffice-calc-nogui fonts-dejavu-core fonts-nanum fonts-wqy-microhei
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench system-deps clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+system-deps:
+	@if ! command -v pdftotext >/dev/null || ! command -v soffice >/dev/null \
+	    || [ ! -d /usr/share/fonts/truetype/nanum ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
+	    || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "Installing Debian packages: $(DEB_PACKAGES)"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(DEB_PACKAGES); \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/accelerator demo --out demo-output
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) demo-output bench-output accelerator.db*

@@ -1,0 +1,73 @@
+"""The ``accelerator`` command: a thin door over the services.
+
+Only typer and rich are imported here; the ORM and Prefect load inside the commands that use
+them, so ``accelerator --help`` and friends start quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from accelerator.commands import assessment, setup
+from accelerator.output import err_console
+
+app = typer.Typer(
+    name="accelerator",
+    help="Equity Accelerator: self-assessments, barriers, goals and roadmaps for local health jurisdictions.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+setup.register(app)
+app.add_typer(assessment.app, name="assessment")
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", help="Email of the person acting (default: ACCELERATOR_ACTOR, else the administrator)."),
+    ] = None,
+) -> None:
+    ctx.obj = {"actor": actor}
+
+
+@app.command()
+def demo(
+    out: Annotated[str, typer.Option(help="Folder for the demo's database, workbooks and reports.")] = "demo-output",
+) -> None:
+    """Set up a fictional cohort, fill workbooks, run every assessment and print where it all is."""
+    from accelerator.demo import run_demo
+
+    run_demo(out)
+
+
+def main() -> None:
+    """Entry point: runs the app and turns the error family into messages and exit codes."""
+    from assessment.errors import AcceleratorError
+
+    try:
+        app(standalone_mode=False)
+    except AcceleratorError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("Stopped.")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show(file=sys.stderr)
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""`accelerator assessment`: the self-assessment workbook and the assessment run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from accelerator.context import acting, actor_email
+from accelerator.output import console, escape, print_json
+
+if TYPE_CHECKING:
+    from assessment.assessments import RunSummary
+
+app = typer.Typer(help="The C&P equity self-assessment: workbooks, runs and results.", no_args_is_help=True)
+
+Jurisdiction = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction name.")]
+Cohort = Annotated[str, typer.Option("--cohort", help="Cohort name.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@app.command()
+def template(
+    ctx: typer.Context,
+    jurisdiction: Jurisdiction,
+    cohort: Cohort,
+    cycle: Annotated[str, typer.Option(help="baseline, midpoint or final.")],
+    out: Annotated[Path, typer.Option(help="Where to write the workbook (.xlsx).")],
+) -> None:
+    """Write the blank self-assessment workbook to hand to each team member."""
+    from assessment.assessments import template_context
+    from assessment.rubric import load_rubric
+    from assessment.workbook import write_template
+
+    rubric = load_rubric()
+    with acting(ctx) as (session, actor):
+        context = template_context(session, actor, jurisdiction, cohort, cycle)
+    path = write_template(rubric, out, context)
+    console.print(f"Wrote {escape(path)}: {len(rubric.indicators)} practices in {len(rubric.domains)} domains "
+                  f"for {escape(context.jurisdiction)}, {context.cycle}. Give one copy to each respondent.")
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    jurisdiction: Jurisdiction,
+    cohort: Cohort,
+    cycle: Annotated[str, typer.Option(help="baseline, midpoint or final.")],
+    files: Annotated[list[Path], typer.Argument(help="Filled workbooks, one per respondent.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Score the filled workbooks (a Prefect flow) and store the team's result."""
+    from accelerator.flowrun import run_flow
+
+    def start() -> RunSummary:
+        from flows.assessment_run import assessment_run
+
+        return assessment_run(jurisdiction, cohort, cycle, [str(f) for f in files], actor=actor_email(ctx))
+
+    summary = run_flow(start, quiet=as_json)
+    if as_json:
+        print_json(as_contract(summary))
+        return
+    print_summary(summary)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    jurisdiction: Jurisdiction,
+    cohort: Cohort,
+    cycle: Annotated[str | None, typer.Option(help="baseline, midpoint or final (default: the latest).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a stored assessment result."""
+    from assessment.assessments import show as show_result
+
+    with acting(ctx) as (session, actor):
+        summary = show_result(session, actor, jurisdiction, cohort, cycle)
+    if as_json:
+        print_json(as_contract(summary))
+        return
+    print_summary(summary)
+
+
+def as_contract(summary: RunSummary) -> dict[str, object]:
+    """The JSON scripts rely on: overall, domains, indicators, gaps, change (plus context)."""
+    result = summary.result.model_dump(mode="json")
+    return {
+        "jurisdiction": summary.jurisdiction,
+        "cohort": summary.cohort,
+        "cycle": summary.cycle,
+        "assessment_id": summary.assessment_id,
+        "submission": summary.submission,
+        "submitted_at": summary.submitted_at.isoformat(),
+        "submitted_by": summary.submitted_by,
+        "outcome": summary.outcome,
+        "files": summary.files,
+        "rubric": {"id": result["rubric_id"], "version": result["rubric_version"]},
+        "respondents": result["respondents"],
+        "overall": result["overall"],
+        "domains": result["domains"],
+        "indicators": result["indicators"],
+        "gaps": result["gaps"],
+        "disagreements": result["disagreements"],
+        "change": result["change"],
+    }
+
+
+def _signed(value: float | None) -> str:
+    return "" if value is None else f"{value:+.1f}"
+
+
+def print_summary(summary: RunSummary) -> None:
+    from rich.table import Table
+
+    result = summary.result
+    overall = result.overall
+    outcome = {
+        "created": "stored",
+        "replaced": f"stored; replaces submission {summary.submission - 1}, whose ratings are kept in history",
+        "unchanged": "already stored with the same answers; nothing changed",
+        "stored": "stored",
+    }[summary.outcome]
+    console.print(f"[bold]{escape(summary.jurisdiction)}[/] · {escape(summary.cohort)} · {summary.cycle} "
+                  f"self-assessment, submission {summary.submission} ({outcome})")
+    console.print(f"{result.respondents} respondent(s); submitted by {escape(summary.submitted_by)} "
+                  f"on {summary.submitted_at:%Y-%m-%d %H:%M} UTC")
+    change = result.change
+    table = Table(title="Domain scores", title_justify="left")
+    table.add_column("Domain")
+    table.add_column("Mean (1–4)", justify="right")
+    table.add_column("Score (0–100)", justify="right")
+    table.add_column("Rated", justify="right")
+    if change:
+        table.add_column(f"Change since {change.since_cycle}", justify="right")
+    for d in result.domains:
+        row = [escape(d.title), "–" if d.mean is None else f"{d.mean:.2f}",
+               "–" if d.score is None else f"{d.score:.1f}",
+               f"{d.rated}/{d.total}" + (" (too few: left out)" if d.insufficient else "")]
+        if change:
+            row.append(_signed(change.domains[d.id].change) if d.id in change.domains else "")
+        table.add_row(*row)
+    if overall.mean is not None:
+        row = ["[bold]Overall[/]", f"[bold]{overall.mean:.2f}[/]", f"[bold]{overall.score:.1f}[/]", ""]
+        if change:
+            row.append(_signed(change.overall.change))
+        table.add_row(*row, end_section=True)
+    console.print(table)
+    stage = f"{overall.stage} – {overall.stage_name}" if overall.stage else "not enough ratings to say"
+    console.print(f"Maturity stage: [bold]{escape(stage)}[/]")
+    texts = {i.id: i for i in result.indicators}
+    if result.gaps:
+        console.print("Largest gaps:")
+        for g in result.gaps:
+            console.print(f"  {g:<28} {texts[g].rating:.1f}  {escape(texts[g].text)}")
+    if result.disagreements:
+        console.print("Disagreements to discuss (ratings 2 or more levels apart):")
+        for d in result.disagreements:
+            console.print(f"  {d:<28} levels {', '.join(map(str, texts[d].levels))}  {escape(texts[d].text)}")
+    else:
+        console.print("No disagreements of 2 or more levels.")

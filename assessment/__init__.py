@@ -1,0 +1,1 @@
+"""The Equity Accelerator domain: models, rules, services, rubric scoring and workbooks."""

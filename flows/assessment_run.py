@@ -1,0 +1,119 @@
+"""The assessment run: validate -> aggregate -> score -> persist -> publish."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from assessment import assessments
+from assessment.db import transaction
+from assessment.models import Cycle
+from assessment.permissions import resolve_actor
+from assessment.rubric import DEFAULT_RUBRIC, load_rubric
+from assessment.scoring import AssessmentResult
+from assessment.workbook import WorkbookContext, WorkbookRatings, read_workbooks
+from flows.progress import Progress
+
+
+@task(name="validate workbooks", cache_policy=NO_CACHE)
+def validate(files: list[str], jurisdiction: str, cohort: str, cycle: str, actor: str | None, rubric_ref: str) -> list[WorkbookRatings]:
+    """Check the actor may submit, then read every workbook; any problem stops the run."""
+    rubric = load_rubric(rubric_ref)
+    with transaction() as session:
+        who = resolve_actor(session, actor)
+        _, place, group, parsed = assessments.authorize_submit(session, who, jurisdiction, cohort, cycle)
+        assessments.check_rubric(session, rubric)
+    context = WorkbookContext(jurisdiction=place.name, cohort=group.name, cycle=parsed.value)
+    progress = Progress("Reading workbooks", total=len(files))
+    workbooks = read_workbooks([Path(f) for f in files], rubric, context, on_read=progress.advance)
+    progress.done()
+    return workbooks
+
+
+@task(name="aggregate ratings", cache_policy=NO_CACHE)
+def aggregate(workbooks: list[WorkbookRatings]) -> list[dict[str, int | None]]:
+    return assessments.responses_of(workbooks)
+
+
+@task(name="score", cache_policy=NO_CACHE)
+def score(responses: list[dict[str, int | None]], jurisdiction: str, cohort: str, cycle: str, rubric_ref: str) -> AssessmentResult:
+    with transaction() as session:
+        team, _, _ = assessments.get_team(session, jurisdiction, cohort)
+        return assessments.score_run(session, team, Cycle(cycle), load_rubric(rubric_ref), responses)
+
+
+@task(name="persist", cache_policy=NO_CACHE)
+def persist(workbooks: list[WorkbookRatings], result: AssessmentResult, jurisdiction: str, cohort: str, cycle: str,
+            actor: str | None, rubric_ref: str) -> assessments.RunSummary:
+    """Ratings, scores and history in one transaction: all stored or none."""
+    with transaction() as session:
+        who = resolve_actor(session, actor)
+        return assessments.record(session, who, jurisdiction, cohort, cycle, load_rubric(rubric_ref), workbooks, result)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(summary: assessments.RunSummary) -> None:
+    """Domain scores as a table artifact; stage, gaps and disagreements as markdown."""
+    key = artifact_key(summary.jurisdiction, summary.cycle)
+    change = summary.result.change.domains if summary.result.change else {}
+    create_table_artifact(
+        key=f"{key}-domains",
+        table=[
+            {
+                "domain": d.title,
+                "mean (1-4)": d.mean,
+                "score (0-100)": d.score,
+                "rated": f"{d.rated}/{d.total}",
+                "insufficient": "yes" if d.insufficient else "",
+                "change": change[d.id].change if d.id in change else None,
+            }
+            for d in summary.result.domains
+        ],
+        description=f"Domain scores: {summary.jurisdiction}, {summary.cohort}, {summary.cycle}",
+    )
+    create_markdown_artifact(key=f"{key}-summary", markdown=summary_markdown(summary),
+                             description=f"Assessment summary: {summary.jurisdiction}, {summary.cycle}")
+
+
+@flow(name="assessment-run", log_prints=False)
+def assessment_run(jurisdiction: str, cohort: str, cycle: str, files: list[str], actor: str | None = None,
+                   rubric: str = DEFAULT_RUBRIC) -> assessments.RunSummary:
+    """Score a team's filled self-assessment workbooks (one per respondent) and store the result."""
+    workbooks = validate(files, jurisdiction, cohort, cycle, actor, rubric)
+    responses = aggregate(workbooks)
+    result = score(responses, jurisdiction, cohort, cycle, rubric)
+    summary = persist(workbooks, result, jurisdiction, cohort, cycle, actor, rubric)
+    publish(summary)
+    return summary
+
+
+def artifact_key(*parts: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
+
+
+def summary_markdown(summary: assessments.RunSummary) -> str:
+    result = summary.result
+    names = {i.id: i for i in result.indicators}
+    overall = result.overall
+    lines = [
+        f"# {summary.jurisdiction}: {summary.cycle} self-assessment",
+        f"Cohort **{summary.cohort}** - submission {summary.submission} ({summary.outcome}) "
+        f"by {summary.submitted_by}, {result.respondents} respondent(s).",
+        "",
+        f"**Maturity stage:** {overall.stage} {overall.stage_name}  " if overall.stage else "**Maturity stage:** not enough ratings",
+        f"**Overall:** {overall.mean} on the 1-4 scale, {overall.score} of 100" if overall.mean is not None else "",
+    ]
+    if result.change:
+        lines.append(f"**Change since {result.change.since_cycle}:** {result.change.overall.change:+} points"
+                     if result.change.overall.change is not None else "")
+    lines += ["", "## Largest gaps"] + [f"- `{g}` {names[g].text} (team rating {names[g].rating})" for g in result.gaps]
+    lines += ["", "## Disagreements to discuss"]
+    lines += [f"- `{d}` {names[d].text} (levels given: {', '.join(map(str, names[d].levels))})" for d in result.disagreements] or ["- none"]
+    insufficient = [d.title for d in result.domains if d.insufficient]
+    if insufficient:
+        lines += ["", "## Not enough ratings", "Left out of the overall: " + ", ".join(insufficient)]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""What is rendered for people: roadmaps and reports. Reads the domain, never writes it."""
