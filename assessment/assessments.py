@@ -279,7 +279,7 @@ def show(session: Session, actor: Actor, jurisdiction: str, cohort: str, cycle: 
         wanted = parse_cycle(cycle)
         stored = [a for a in stored if a.cycle == wanted.value]
     if not stored:
-        which = f"a {cycle} " if cycle else "an "
+        which = f"{cycle} " if cycle else ""
         raise NotFound(
             f"{place.name} has no {which}assessment in {group.name} yet. Run one with "
             f"`accelerator assessment run --jurisdiction \"{place.name}\" --cohort \"{group.name}\" --cycle CYCLE FILE...`."

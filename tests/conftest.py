@@ -38,10 +38,11 @@ def use_database(url: str) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test (migrating is the slow part)."""
-    from assessment.db import upgrade
+    from assessment.db import engine_for, upgrade
 
     path = tmp_path_factory.mktemp("template") / "template.db"
     upgrade(f"sqlite:///{path}")
+    engine_for(f"sqlite:///{path}").dispose()  # closing the last connection folds the WAL into the file
     return path
 
 
