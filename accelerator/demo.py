@@ -62,7 +62,7 @@ def answers_for(rubric_ids: list[str], profile: float, rnd: random.Random) -> di
         elif roll < 0.08:
             answers[indicator] = "Not applicable"
         else:
-            answers[indicator] = min(4, max(1, round(rnd.gauss(profile, 0.8))))
+            answers[indicator] = min(4, max(1, round(rnd.gauss(profile, 0.6))))
     return answers
 
 
@@ -145,12 +145,12 @@ def run_assessments(workbooks: Path) -> list[object]:
                 progress.advance(task)
         return done
 
-    return run_flow(start, quiet=True)
+    return run_flow(start)
 
 
 def print_cohort(summaries: list[object]) -> None:
     table = Table(title=f"{COHORT}: self-assessment results", title_justify="left")
-    for column in ("Jurisdiction", "Cycle", "Respondents", "Score (0–100)", "Stage", "Change", "Largest gap", "Disagreements"):
+    for column in ("Jurisdiction", "Cycle", "Respondents", "Score (0–100)", "Stage", "Change", "Disagreements"):
         table.add_column(column, justify="right" if column in ("Respondents", "Score (0–100)", "Change", "Disagreements") else "left")
     for summary in summaries:
         result = summary.result  # type: ignore[attr-defined]
@@ -159,7 +159,6 @@ def print_cohort(summaries: list[object]) -> None:
             escape(summary.jurisdiction), summary.cycle, str(result.respondents),  # type: ignore[attr-defined]
             f"{result.overall.score:.1f}" if result.overall.score is not None else "–",
             f"{result.overall.stage} {result.overall.stage_name}" if result.overall.stage else "–",
-            f"{change:+.1f}" if change is not None else "",
-            result.gaps[0] if result.gaps else "", str(len(result.disagreements)),
+            f"{change:+.1f}" if change is not None else "", str(len(result.disagreements)),
         )
     console.print(table)

@@ -13,16 +13,22 @@ T = TypeVar("T")
 SHUTDOWN_LOGGERS = ("prefect.server", "prefect.events", "uvicorn", "docket", "prefect._internal")
 
 
-def configure_prefect(quiet: bool) -> None:
-    """Defaults for a CLI run; anything the user set in the environment wins."""
+def configure_prefect() -> None:
+    """Defaults for a CLI run; anything the user set in the environment wins.
+
+    The CLI prints its own summary and error messages, so Prefect's console log (which repeats
+    a refused import as an ERROR with a traceback) is silenced; the Prefect UI still gets every
+    log line through the API handler.
+    """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING" if quiet else "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_INTERNAL_LOGGING_LEVEL", "CRITICAL")
 
 
-def run_flow(start: Callable[[], T], quiet: bool = False) -> T:
+def run_flow(start: Callable[[], T]) -> T:
     """Call ``start`` (which calls a flow) with Prefect configured for a terminal user."""
-    configure_prefect(quiet)
+    configure_prefect()
     try:
         return start()
     finally:

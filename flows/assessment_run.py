@@ -10,6 +10,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from assessment import assessments
+from assessment.cohorts import get_team
 from assessment.db import transaction
 from assessment.models import Cycle
 from assessment.permissions import resolve_actor
@@ -42,7 +43,7 @@ def aggregate(workbooks: list[WorkbookRatings]) -> list[dict[str, int | None]]:
 @task(name="score", cache_policy=NO_CACHE)
 def score(responses: list[dict[str, int | None]], jurisdiction: str, cohort: str, cycle: str, rubric_ref: str) -> AssessmentResult:
     with transaction() as session:
-        team, _, _ = assessments.get_team(session, jurisdiction, cohort)
+        team, _, _ = get_team(session, jurisdiction, cohort)
         return assessments.score_run(session, team, Cycle(cycle), load_rubric(rubric_ref), responses)
 
 

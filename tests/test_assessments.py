@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import func, select
 
 from assessment import assessments, history
+from assessment.cohorts import get_team
 from assessment.db import transaction
 from assessment.errors import NotFound, PermissionDenied, ValidationFailed
 from assessment.models import Assessment, Rating, RubricVersion, Score, Submission
@@ -38,7 +39,7 @@ def submit(actor_email: str, jurisdiction: str, cycle: str, books: list[Workbook
            rubric: Rubric = RUBRIC) -> assessments.RunSummary:
     with transaction() as session:
         actor = resolve_actor(session, actor_email)
-        team, _, _ = assessments.get_team(session, jurisdiction, cast.cohort)
+        team, _, _ = get_team(session, jurisdiction, cast.cohort)
         result = assessments.score_run(session, team, assessments.parse_cycle(cycle), rubric, assessments.responses_of(books))
         return assessments.record(session, actor, jurisdiction, cast.cohort, cycle, rubric, books, result)
 

@@ -58,7 +58,7 @@ def run(
 
         return assessment_run(jurisdiction, cohort, cycle, [str(f) for f in files], actor=actor_email(ctx))
 
-    summary = run_flow(start, quiet=as_json)
+    summary = run_flow(start)
     if as_json:
         print_json(as_contract(summary))
         return
