@@ -60,14 +60,21 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show(file=sys.stderr)
-            sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value, ...
+        exc.show(file=sys.stderr)  # type: ignore[attr-defined]
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:
+        if _missing_schema(exc):
+            err_console.print("[bold red]Error:[/] the database is not set up yet. Run `accelerator init` first "
+                              "(it creates or upgrades the schema).")
+            sys.exit(1)
         raise
 
+
+def _missing_schema(exc: Exception) -> bool:
+    """True for the database's own words for 'no such table', on SQLite and PostgreSQL."""
+    text = str(exc)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 if __name__ == "__main__":
     main()
