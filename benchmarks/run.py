@@ -1,0 +1,83 @@
+"""Benchmarks (`make bench`): workbook import + scoring against a bare openpyxl load, and CLI start-up.
+
+Goals: import + score of one workbook at most 1.25x the bare ``openpyxl.load_workbook`` of the
+same file; a command that runs no flow starts in under 0.6 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ACCELERATOR = str(Path(sys.executable).with_name("accelerator"))
+
+
+def median_seconds(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm caches and imports
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def workbook_import(folder: Path) -> dict[str, float]:
+    from openpyxl import load_workbook
+
+    from assessment.rubric import load_rubric
+    from assessment.scoring import score
+    from assessment.workbook import RespondentInfo, WorkbookContext, fill_workbook, read_workbook, write_template
+
+    rubric = load_rubric()
+    context = WorkbookContext(jurisdiction="Alder County", cohort="Bench", cycle="baseline")
+    template = write_template(rubric, folder / "template.xlsx", context)
+    filled = fill_workbook(template, folder / "filled.xlsx", RespondentInfo(name="B", email="b@x.org", role="finance"),
+                           {i.id: (n % 4) + 1 for n, i in enumerate(rubric.indicators)})
+    bare = median_seconds(lambda: load_workbook(filled), 30)
+    ours = median_seconds(lambda: score(rubric, [read_workbook(filled, rubric, context).ratings]), 30)
+    return {"bare_openpyxl_load_s": bare, "import_and_score_s": ours, "ratio": ours / bare}
+
+
+def cli_startup(folder: Path) -> dict[str, float]:
+    env = {**os.environ, "ACCELERATOR_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
+    subprocess.run([ACCELERATOR, "init", "--admin", "bench@example.org"], env=env, check=True, capture_output=True)
+
+    def timed(*args: str) -> float:
+        return median_seconds(lambda: subprocess.run([ACCELERATOR, *args], env=env, check=True, capture_output=True), 7)
+
+    return {
+        "python_itself_s": median_seconds(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), 7),
+        "help_s": timed("--help"),
+        "assessment_template_help_s": timed("assessment", "template", "--help"),
+        "jurisdiction_list_s (ORM, no flow)": timed("jurisdiction", "list"),
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        results = {"workbook": workbook_import(folder), "cli": cli_startup(folder)}
+    out = ROOT / "bench-output"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    w, c = results["workbook"], results["cli"]
+    print(f"workbook: bare openpyxl load {w['bare_openpyxl_load_s'] * 1000:.1f} ms, "
+          f"import + score {w['import_and_score_s'] * 1000:.1f} ms, ratio {w['ratio']:.2f}x (goal <= 1.25x)")
+    for name, seconds in c.items():
+        goal = "" if name == "python_itself_s" else "  (goal < 0.6 s)" if "ORM" not in name else "  (loads the ORM)"
+        print(f"cli: {name:<36} {seconds:.3f} s{goal}")
+    print(f"written: {out / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
