@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 setup.register(app)
 app.add_typer(assessment.app, name="assessment")

@@ -26,11 +26,20 @@ def configure_prefect() -> None:
     os.environ.setdefault("PREFECT_INTERNAL_LOGGING_LEVEL", "CRITICAL")
 
 
-def run_flow(start: Callable[[], T]) -> T:
-    """Call ``start`` (which calls a flow) with Prefect configured for a terminal user."""
+def run_flow(start: Callable[[], T], what: str | None = None) -> T:
+    """Call ``start`` (which calls flows) with Prefect configured for a terminal user.
+
+    ``what`` is shown as a spinner while it runs; callers with a progress bar of their own pass None.
+    """
+    from contextlib import nullcontext
+
+    from accelerator.output import err_console
+
     configure_prefect()
     try:
-        return start()
+        # Without PREFECT_API_URL Prefect first starts a temporary server (10-20 s): say so.
+        with err_console.status(f"{what} (a Prefect flow)...") if what else nullcontext():
+            return start()
     finally:
         for name in SHUTDOWN_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)

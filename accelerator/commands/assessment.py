@@ -58,7 +58,7 @@ def run(
 
         return assessment_run(jurisdiction, cohort, cycle, [str(f) for f in files], actor=actor_email(ctx))
 
-    summary = run_flow(start)
+    summary = run_flow(start, "Scoring the workbooks")
     if as_json:
         print_json(as_contract(summary))
         return
@@ -152,12 +152,20 @@ def print_summary(summary: RunSummary) -> None:
     console.print(f"Maturity stage: [bold]{escape(stage)}[/]")
     texts = {i.id: i for i in result.indicators}
     if result.gaps:
-        console.print("Largest gaps:")
+        gaps = Table(title="Largest gaps", title_justify="left")
+        gaps.add_column("Practice")
+        gaps.add_column("Team rating", justify="right")
+        gaps.add_column("What it asks")
         for g in result.gaps:
-            console.print(f"  {g:<28} {texts[g].rating:.1f}  {escape(texts[g].text)}")
+            gaps.add_row(g, f"{texts[g].rating:.1f}", escape(texts[g].text))
+        console.print(gaps)
     if result.disagreements:
-        console.print("Disagreements to discuss (ratings 2 or more levels apart):")
+        talk = Table(title="Disagreements to discuss (ratings 2 or more levels apart)", title_justify="left")
+        talk.add_column("Practice")
+        talk.add_column("Levels given")
+        talk.add_column("What it asks")
         for d in result.disagreements:
-            console.print(f"  {d:<28} levels {', '.join(map(str, texts[d].levels))}  {escape(texts[d].text)}")
+            talk.add_row(d, ", ".join(map(str, texts[d].levels)), escape(texts[d].text))
+        console.print(talk)
     else:
         console.print("No disagreements of 2 or more levels.")
