@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -21,9 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, field_validator
 
 from assessment.cells import read_text, set_text
-from assessment.config import get_settings
 from assessment.errors import Problem, ValidationFailed
 from assessment.rubric import Rubric
+from assessment.xlsx_guard import xlsx_bytes
 
 RATING_SHEET = "Ratings"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -533,54 +532,9 @@ _SEND_TEMPLATE = "Send the .xlsx file made from the template your equity program
 
 def _open_archive(path: Path, reading: _Reading) -> bytes | None:
     """The file's bytes, once it is known to be a plain workbook of a sane size."""
-    settings = get_settings()
-    refuse_macros = "Save it as an Excel Workbook (.xlsx) and send that file."
-    if path.suffix.lower() in (".xlsm", ".xltm"):
-        reading.problem("", "is a macro-enabled workbook, which is refused.", refuse_macros)
-        return None
-    try:
-        size = path.stat().st_size
-        if size > settings.max_workbook_bytes:
-            reading.problem(
-                "",
-                f"is {size / 1_048_576:.1f} MB; workbooks over "
-                f"{settings.max_workbook_bytes / 1_048_576:.1f} MB are refused.",
-                "Remove pictures or extra sheets, or start again from the template.",
-            )
-            return None
-        data = path.read_bytes()
-    except OSError:
-        reading.problem("", "cannot be found or read.", "Check the file name and location.")
-        return None
-    not_a_workbook = "is not an Excel workbook (.xlsx)" + (" (the file is empty)." if not data else ".")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        reading.problem("", not_a_workbook, _SEND_TEMPLATE)
-        return None
-    # openpyxl would inflate the parts; the sizes declared in the zip directory bound what
-    # zipfile will ever inflate, so summing them here stops a zip bomb before it is opened.
-    unzipped = sum(info.file_size for info in infos)
-    if unzipped > settings.max_workbook_unzipped_bytes:
-        reading.problem(
-            "",
-            f"unpacks to {unzipped / 1_048_576:.1f} MB; workbooks over "
-            f"{settings.max_workbook_unzipped_bytes / 1_048_576:.1f} MB unpacked are refused.",
-            "Remove pictures or extra sheets, or start again from the template.",
-        )
-        return None
-    names = {info.filename.lower(): info for info in infos}
-    content_types = names.get("[content_types].xml")
-    try:
-        declared = archive.read(content_types).lower() if content_types else b""
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        declared = b""
-    if b"macroenabled" in declared or any(name.endswith("vbaproject.bin") for name in names):
-        reading.problem("", "is a macro-enabled workbook, which is refused.", refuse_macros)
-        return None
-    if b"spreadsheetml.sheet.main+xml" not in declared and b"spreadsheetml.template.main+xml" not in declared:
-        reading.problem("", not_a_workbook, _SEND_TEMPLATE)
+    data = xlsx_bytes(path, _SEND_TEMPLATE)
+    if isinstance(data, Problem):
+        reading.problem("", data.message, data.fix)
         return None
     return data
 
