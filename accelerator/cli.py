@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from accelerator.commands import assessment, setup
+from accelerator.commands import assessment, barriers, community, goals, roadmap, setup
 from accelerator.output import err_console
 
 app = typer.Typer(
@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 setup.register(app)
 app.add_typer(assessment.app, name="assessment")
+app.add_typer(barriers.app, name="barrier")
+app.add_typer(community.app, name="community")
+app.add_typer(goals.app, name="goal")
+app.add_typer(roadmap.app, name="roadmap")
 
 
 @app.callback()

@@ -6,6 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import assessment.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import assessment.planning  # noqa: F401  (barriers, community input, goals)
+import assessment.roadmap_store  # noqa: F401  (roadmap versions)
 from assessment.db import engine_for
 
 config = context.config

@@ -1,0 +1,69 @@
+"""`accelerator community`: community input and the team's engagement level (session 3)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from accelerator.context import acting
+from accelerator.output import console, escape, print_json
+
+app = typer.Typer(help="Community input (listening sessions, CBO surveys, ...) and engagement level.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@app.command("add-input")
+def add_input(
+    ctx: typer.Context,
+    jurisdiction: Annotated[str, typer.Option(help="Jurisdiction name.")],
+    source: Annotated[str, typer.Option(help="listening_session, cbo_survey, interviews or advisory_board.")],
+    held_on: Annotated[str, typer.Option("--date", help="When it took place, YYYY-MM-DD.")],
+    participants: Annotated[int | None, typer.Option(help="How many people took part.")] = None,
+    organization: Annotated[list[str] | None, typer.Option(help="An organization that took part (repeat).")] = None,
+    theme: Annotated[list[str] | None, typer.Option(help="A theme heard (repeat).")] = None,
+    quote: Annotated[list[str] | None, typer.Option(help="A quote (repeat).")] = None,
+    barrier: Annotated[list[int] | None, typer.Option(help="Id of a barrier this input informs (repeat).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record community input and link it to the barriers it speaks to."""
+    from assessment.community import add_input as record_input
+    from assessment.community import input_dict, link_input
+    from assessment.shapes import InputCreate, validate
+
+    data = {"source": source, "held_on": held_on, "participants": participants, "organizations": organization or [],
+            "themes": theme or [], "quotes": quote or []}
+    with acting(ctx) as (session, actor):
+        item = record_input(session, actor, jurisdiction, validate(InputCreate, data, "community input"))
+        for barrier_id in barrier or []:
+            link_input(session, actor, item.id, barrier_id)  # type: ignore[arg-type]
+        shown = input_dict(session, item)
+    if as_json:
+        print_json(shown)
+        return
+    linked = f", linked to barrier(s) {', '.join(map(str, shown['barriers']))}" if shown["barriers"] else ""
+    console.print(f"Recorded community input {shown['id']} ({shown['source_label']}, {shown['held_on']}){linked}.")
+
+
+@app.command("set-engagement")
+def set_engagement(
+    ctx: typer.Context,
+    jurisdiction: Annotated[str, typer.Option(help="Jurisdiction name.")],
+    cohort: Annotated[str, typer.Option(help="Cohort name.")],
+    current: Annotated[str, typer.Option(help="Where the team is: 0 Ignore .. 5 Defer to (number or name).")],
+    aspirational: Annotated[str, typer.Option(help="Where it aims to be, 0..5.")],
+    evidence: Annotated[str, typer.Option(help="What shows the current level.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Rate the team's community engagement, current and aspirational."""
+    from assessment.community import engagement_dict
+    from assessment.community import set_engagement as record
+
+    with acting(ctx) as (session, actor):
+        shown = engagement_dict(record(session, actor, jurisdiction, cohort, current, aspirational, evidence))
+    if as_json:
+        print_json(shown)
+        return
+    console.print(f"Community engagement of {escape(jurisdiction)}: {shown['current']} {escape(shown['current_name'])} now, "
+                  f"aiming for {shown['aspirational']} {escape(shown['aspirational_name'])}.")

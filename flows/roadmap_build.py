@@ -1,0 +1,83 @@
+"""The action roadmap build (session 4): snapshot the team's plan, render it, keep the version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from assessment.db import transaction
+from assessment.errors import ValidationFailed
+from assessment.models import utcnow
+from assessment.permissions import resolve_actor
+from assessment.roadmap_store import next_version, record_version
+from flows.assessment_run import artifact_key
+from flows.progress import Progress
+from roadmaps.build import roadmap_view
+from roadmaps.view import RoadmapView
+
+FORMATS = ("pdf", "xlsx", "html")
+
+
+def parse_formats(text: str) -> list[str]:
+    wanted = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise ValidationFailed(f"Unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}, "
+                               "comma-separated, e.g. --format pdf,xlsx,html.")
+    return list(dict.fromkeys(wanted))
+
+
+@task(name="snapshot the plan", cache_policy=NO_CACHE)
+def snapshot(jurisdiction: str, cohort: str, actor: str | None) -> RoadmapView:
+    """The team's goals, milestones, owners and barriers as they are now, under the next version number."""
+    with transaction() as session:
+        who = resolve_actor(session, actor)
+        number = next_version(session, who, jurisdiction, cohort)
+        return roadmap_view(session, who, jurisdiction, cohort, number, utcnow())
+
+
+@task(name="render", cache_policy=NO_CACHE)
+def render(view: RoadmapView, fmt: str, out: str) -> str:
+    from roadmaps.html import render_html
+    from roadmaps.pdf import render_pdf
+    from roadmaps.xlsx import render_xlsx
+
+    writer = {"pdf": render_pdf, "xlsx": render_xlsx, "html": render_html}[fmt]
+    slug = artifact_key(view.jurisdiction, "roadmap", f"v{view.version}")
+    return str(writer(view, Path(out) / f"{slug}.{fmt}"))
+
+
+@task(name="keep the version", cache_policy=NO_CACHE)
+def keep(view: RoadmapView, formats: list[str], actor: str | None) -> int:
+    with transaction() as session:
+        who = resolve_actor(session, actor)
+        record_version(session, who, view.jurisdiction, view.cohort, view.version, view.built_at,
+                       view.model_dump(mode="json"), formats)
+    return view.version
+
+
+@flow(name="roadmap-build")
+def roadmap_build(jurisdiction: str, cohort: str, formats: str = "pdf,xlsx,html", out: str = "roadmaps-output",
+                  actor: str | None = None) -> dict[str, object]:
+    """Build the team's action roadmap as PDF, XLSX and/or HTML, as a new numbered version."""
+    wanted = parse_formats(formats)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    view = snapshot(jurisdiction, cohort, actor)
+    progress = Progress("Rendering the roadmap", total=len(wanted))
+    files = []
+    for fmt in wanted:
+        files.append(render(view, fmt, out))
+        progress.advance()
+    version = keep(view, wanted, actor)
+    create_markdown_artifact(
+        key=artifact_key(view.jurisdiction, "roadmap"),
+        markdown="\n".join([f"# Action roadmap v{version}: {view.jurisdiction}", "",
+                            f"{len(view.goals)} goal(s), {len(view.open_barriers)} open barrier(s).", ""]
+                           + [f"- {f}" for f in files]),
+        description=f"Action roadmap v{version}, {view.jurisdiction}",
+    )
+    return {"jurisdiction": view.jurisdiction, "cohort": view.cohort, "version": version, "files": files,
+            "goals": len(view.goals), "open_barriers": len(view.open_barriers)}
