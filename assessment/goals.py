@@ -214,7 +214,8 @@ def goal_dict(session: Session, goal: Goal) -> dict[str, Any]:
         "latest_as_of": progress.latest_as_of.isoformat() if progress.latest_as_of else None,
         "milestone_share": progress.milestone_share,
         "measure_share": progress.measure_share,
-        "warnings": due_warnings(goal.created_at.date(), goal.due_on),
+        "warnings": due_warnings(goal.created_at.date(), goal.due_on)
+        + measurable_warnings(goal.measure, goal.baseline_value, goal.target_value),
         "created_at": goal.created_at.isoformat(),
         "created_by": goal.created_by,
         "updated_at": goal.updated_at.isoformat(),

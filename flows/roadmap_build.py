@@ -64,8 +64,8 @@ def roadmap_build(jurisdiction: str, cohort: str, formats: str = "pdf,xlsx,html"
                   actor: str | None = None) -> dict[str, object]:
     """Build the team's action roadmap as PDF, XLSX and/or HTML, as a new numbered version."""
     wanted = parse_formats(formats)
-    Path(out).mkdir(parents=True, exist_ok=True)
     view = snapshot(jurisdiction, cohort, actor)
+    Path(out).mkdir(parents=True, exist_ok=True)
     progress = Progress("Rendering the roadmap", total=len(wanted))
     files = []
     for fmt in wanted:
