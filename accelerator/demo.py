@@ -121,7 +121,12 @@ def run_flows(folder: Path) -> tuple[list[object], list[dict[str, object]]]:
     """Every team's assessment runs, then every team's roadmap build, in one Prefect process."""
     from accelerator.flowrun import run_flow
     from assessment.rubric import load_rubric
-    from assessment.workbook import RespondentInfo, WorkbookContext, fill_workbook, write_template
+    from assessment.workbook import (
+        RespondentInfo,
+        WorkbookContext,
+        fill_workbook,
+        write_template,
+    )
 
     rubric = load_rubric()
     ids = [i.id for i in rubric.indicators]
@@ -221,9 +226,20 @@ def plan_work() -> None:
     from assessment.barriers import add_barrier, update_barrier
     from assessment.community import add_input, link_input, set_engagement
     from assessment.db import transaction
-    from assessment.goals import add_goal, add_milestone, complete_milestone, record_measure
+    from assessment.goals import (
+        add_goal,
+        add_milestone,
+        complete_milestone,
+        record_measure,
+    )
     from assessment.permissions import resolve_actor
-    from assessment.shapes import BarrierCreate, BarrierUpdate, GoalCreate, InputCreate, MilestoneCreate
+    from assessment.shapes import (
+        BarrierCreate,
+        BarrierUpdate,
+        GoalCreate,
+        InputCreate,
+        MilestoneCreate,
+    )
 
     for number, team in enumerate(TEAMS):
         with transaction() as session:

@@ -21,14 +21,36 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
 from assessment import history
-from assessment.errors import Conflict, NotFound, PermissionDenied, Problem, ValidationFailed
-from assessment.jurisdictions import find_jurisdiction, get_jurisdiction, list_jurisdictions
-from assessment.models import History, Jurisdiction, Person, Role, utcnow
-from assessment.people import find_person
+from assessment.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
+from assessment.jurisdictions import (
+    find_jurisdiction,
+    get_jurisdiction,
+    list_jurisdictions,
+)
+from assessment.models import History, Jurisdiction, Role, utcnow
+from assessment.people import email_of, find_person
 from assessment.permissions import Actor, require
-from assessment.planning import Barrier, BarrierInput, BarrierStatus, CommunityInput, Goal, save_versioned
+from assessment.planning import (
+    Barrier,
+    BarrierInput,
+    BarrierStatus,
+    CommunityInput,
+    Goal,
+    save_versioned,
+)
 from assessment.reference import category_label, controller_label, stage_label
-from assessment.shapes import BarrierCreate, BarrierImportRow, BarrierUpdate, problems_of
+from assessment.shapes import (
+    BarrierCreate,
+    BarrierImportRow,
+    BarrierUpdate,
+    problems_of,
+)
 
 ENTITY = "barrier"
 WRITERS = (Role.procurement_officer, Role.equity_program_manager)
@@ -138,11 +160,6 @@ def input_ids(session: Session, barrier_id: int) -> list[int]:
     return sorted(session.exec(query))
 
 
-def _email_of(session: Session, person_id: int | None) -> str | None:
-    person = session.get(Person, person_id) if person_id is not None else None
-    return person.email if person else None
-
-
 def values_of(session: Session, barrier: Barrier) -> dict[str, Any]:
     """The barrier's editable fields as the shapes name them (owner as an email)."""
     return {
@@ -156,7 +173,7 @@ def values_of(session: Session, barrier: Barrier) -> dict[str, Any]:
         "root_cause": barrier.root_cause,
         "indicators": list(barrier.indicators),
         "inputs": input_ids(session, barrier.id),  # type: ignore[arg-type]
-        "owner": _email_of(session, barrier.owner_id),
+        "owner": email_of(session, barrier.owner_id),
         "status": S(barrier.status),
     }
 

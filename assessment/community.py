@@ -11,15 +11,34 @@ from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, col, select
 
 from assessment import history
-from assessment.barriers import READERS, WRITERS, input_ids, record_change, update_barrier
+from assessment.barriers import (
+    READERS,
+    WRITERS,
+    input_ids,
+    record_change,
+    update_barrier,
+)
 from assessment.cohorts import get_team
 from assessment.errors import NotFound, ValidationFailed
 from assessment.jurisdictions import get_jurisdiction
 from assessment.models import History, Jurisdiction, utcnow
 from assessment.permissions import Actor, require
-from assessment.planning import Barrier, BarrierInput, CommunityInput, EngagementRecord, InputSource
+from assessment.planning import (
+    Barrier,
+    BarrierInput,
+    CommunityInput,
+    EngagementRecord,
+    InputSource,
+)
 from assessment.reference import engagement_name
-from assessment.shapes import BarrierUpdate, EngagementCreate, InputCreate, InputSourceValue, problems_of, validate
+from assessment.shapes import (
+    BarrierUpdate,
+    EngagementCreate,
+    InputCreate,
+    InputSourceValue,
+    problems_of,
+    validate,
+)
 
 INPUT = "community_input"
 ENGAGEMENT = "engagement"

@@ -20,11 +20,26 @@ from assessment import history
 from assessment.barriers import READERS, WRITERS, as_text, record_change, stale_message
 from assessment.cohorts import get_team
 from assessment.errors import Conflict, NotFound, Problem, ValidationFailed
-from assessment.models import Cohort, History, Jurisdiction, Person, Team, utcnow
-from assessment.people import find_person
+from assessment.models import Cohort, History, Jurisdiction, Team, utcnow
+from assessment.people import email_of, find_person
 from assessment.permissions import Actor, require
-from assessment.planning import Barrier, Goal, GoalBarrier, GoalMeasure, GoalStatus, Milestone, save_versioned
-from assessment.shapes import GoalCreate, GoalUpdate, MeasureCreate, MilestoneCreate, MilestoneUpdate, validate
+from assessment.planning import (
+    Barrier,
+    Goal,
+    GoalBarrier,
+    GoalMeasure,
+    GoalStatus,
+    Milestone,
+    save_versioned,
+)
+from assessment.shapes import (
+    GoalCreate,
+    GoalUpdate,
+    MeasureCreate,
+    MilestoneCreate,
+    MilestoneUpdate,
+    validate,
+)
 
 ENTITY = "goal"
 MILESTONE = "milestone"
@@ -124,11 +139,6 @@ def goal_history(session: Session, actor: Actor, goal_id: int) -> list[History]:
     return sorted(entries, key=lambda e: (e.at, e.id))
 
 
-def _email_of(session: Session, person_id: int | None) -> str | None:
-    person = session.get(Person, person_id) if person_id is not None else None
-    return person.email if person else None
-
-
 def values_of(session: Session, goal: Goal) -> dict[str, Any]:
     """The goal's editable fields as the shapes name them."""
     return {
@@ -138,7 +148,7 @@ def values_of(session: Session, goal: Goal) -> dict[str, Any]:
         "target": goal.target_value,
         "unit": goal.unit,
         "due": goal.due_on,
-        "owner": _email_of(session, goal.owner_id),
+        "owner": email_of(session, goal.owner_id),
         "barriers": barrier_ids_of(session, goal.id),  # type: ignore[arg-type]
         "indicators": list(goal.indicators),
         "status": GoalStatus(goal.status),
@@ -188,7 +198,7 @@ def milestone_dict(session: Session, milestone: Milestone) -> dict[str, Any]:
         "id": milestone.id,
         "title": milestone.title,
         "due": milestone.due_on.isoformat() if milestone.due_on else None,
-        "owner": _email_of(session, milestone.owner_id),
+        "owner": email_of(session, milestone.owner_id),
         "done": milestone.done_on.isoformat() if milestone.done_on else None,
     }
 
@@ -396,7 +406,7 @@ def update_milestone(session: Session, actor: Actor, milestone_id: int, changes:
     owner_id = _owner_id(session, wanted.get("owner"), problems)  # type: ignore[arg-type]
     if problems:
         raise _refuse("milestone", problems)
-    current = {"title": milestone.title, "due": milestone.due_on, "owner": _email_of(session, milestone.owner_id)}
+    current = {"title": milestone.title, "due": milestone.due_on, "owner": email_of(session, milestone.owner_id)}
     diff = [(f, current[f], new) for f, new in wanted.items() if current[f] != new]
     for field, _, new in diff:
         if field == "owner":

@@ -22,6 +22,12 @@ def find_person(session: Session, email: str) -> Person | None:
     return session.exec(select(Person).where(Person.email == email.strip().lower())).first()
 
 
+def email_of(session: Session, person_id: int | None) -> str | None:
+    """The email of a person by id (None for nobody)."""
+    person = session.get(Person, person_id) if person_id is not None else None
+    return person.email if person else None
+
+
 def get_person(session: Session, email: str) -> Person:
     person = find_person(session, email)
     if person is None:

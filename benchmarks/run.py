@@ -36,7 +36,13 @@ def workbook_import(folder: Path) -> dict[str, float]:
 
     from assessment.rubric import load_rubric
     from assessment.scoring import score
-    from assessment.workbook import RespondentInfo, WorkbookContext, fill_workbook, read_workbook, write_template
+    from assessment.workbook import (
+        RespondentInfo,
+        WorkbookContext,
+        fill_workbook,
+        read_workbook,
+        write_template,
+    )
 
     rubric = load_rubric()
     context = WorkbookContext(jurisdiction="Alder County", cohort="Bench", cycle="baseline")

@@ -10,7 +10,15 @@ from sqlmodel import Session, col, select
 from assessment.cohorts import get_team
 from assessment.models import Person, Role
 from assessment.permissions import Actor, require
-from assessment.planning import Barrier, BarrierStatus, Goal, GoalBarrier, GoalMeasure, GoalStatus, Milestone
+from assessment.planning import (
+    Barrier,
+    BarrierStatus,
+    Goal,
+    GoalBarrier,
+    GoalMeasure,
+    GoalStatus,
+    Milestone,
+)
 from assessment.reference import category_label, controller_label, stage_label
 from roadmaps.view import BarrierView, GoalView, MilestoneView, RoadmapView
 

@@ -12,7 +12,17 @@ from reportlab.platypus import Flowable, Paragraph
 
 from roadmaps.fonts import markup, register_fonts
 from roadmaps.formats import format_date, shorten
-from roadmaps.pdf_theme import ACCENT, BAR_FILL, INK, MUTED, MUTED_HEX, RULE, WHITE, ZEBRA, styles
+from roadmaps.pdf_theme import (
+    ACCENT,
+    BAR_FILL,
+    INK,
+    MUTED,
+    MUTED_HEX,
+    RULE,
+    WHITE,
+    ZEBRA,
+    styles,
+)
 from roadmaps.view import GoalView, Quarter
 
 LABEL_SHARE = 0.38

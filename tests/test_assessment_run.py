@@ -11,7 +11,12 @@ from assessment.db import transaction
 from assessment.errors import PermissionDenied, ValidationFailed
 from assessment.models import Assessment, History, Rating, Submission
 from assessment.rubric import load_rubric
-from assessment.workbook import RespondentInfo, WorkbookContext, fill_workbook, write_template
+from assessment.workbook import (
+    RespondentInfo,
+    WorkbookContext,
+    fill_workbook,
+    write_template,
+)
 from tests.cli import run_cli
 from tests.conftest import Cast
 

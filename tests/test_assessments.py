@@ -12,7 +12,6 @@ from assessment.errors import NotFound, PermissionDenied, ValidationFailed
 from assessment.models import Assessment, Rating, RubricVersion, Score, Submission
 from assessment.permissions import resolve_actor
 from assessment.rubric import Rubric
-from assessment.scoring import score
 from assessment.workbook import RespondentInfo, WorkbookRatings
 from tests.conftest import Cast
 from tests.rubrics import small_rubric

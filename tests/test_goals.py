@@ -28,7 +28,14 @@ from assessment.goals import (
 from assessment.models import utcnow
 from assessment.permissions import resolve_actor
 from assessment.planning import Goal
-from assessment.shapes import BarrierCreate, GoalCreate, GoalUpdate, MilestoneCreate, MilestoneUpdate, validate
+from assessment.shapes import (
+    BarrierCreate,
+    GoalCreate,
+    GoalUpdate,
+    MilestoneCreate,
+    MilestoneUpdate,
+    validate,
+)
 from tests.conftest import Cast
 
 TODAY = utcnow().date()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from accelerator.context import acting, actor_email
+from accelerator.options import JsonOption
 from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ app = typer.Typer(help="The C&P equity self-assessment: workbooks, runs and resu
 
 Jurisdiction = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction name.")]
 Cohort = Annotated[str, typer.Option("--cohort", help="Cohort name.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command()

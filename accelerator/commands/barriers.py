@@ -8,18 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from accelerator.context import acting
+from accelerator.options import JsonOption, given
 from accelerator.output import console, escape, print_json
 
 app = typer.Typer(help="Administrative-burden barriers: inventory, status, history, spreadsheet round trip.",
                   no_args_is_help=True)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 Jurisdiction = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction name.")]
-
-
-def _given(**fields: Any) -> dict[str, Any]:
-    """Only the options the user gave (None and empty lists mean 'not given')."""
-    return {k: v for k, v in fields.items() if v is not None and v != []}
 
 
 def print_barrier(data: dict[str, Any]) -> None:
@@ -57,7 +52,7 @@ def add(
     from assessment.barriers import add_barrier, barrier_dict
     from assessment.shapes import BarrierCreate, validate
 
-    data = _given(title=title, description=description, category=category, stage=stage, controller=controller,
+    data = given(title=title, description=description, category=category, stage=stage, controller=controller,
                   severity=severity, burden_on=burden_on, root_cause=root_cause, indicators=indicator or [], owner=owner)
     with acting(ctx) as (session, actor):
         barrier = add_barrier(session, actor, jurisdiction, validate(BarrierCreate, data, "barrier"))
@@ -131,7 +126,7 @@ def update(
     from assessment.barriers import barrier_dict, update_barrier
     from assessment.shapes import BarrierUpdate, validate
 
-    changes = _given(status=status, title=title, description=description, category=category, stage=stage,
+    changes = given(status=status, title=title, description=description, category=category, stage=stage,
                      controller=controller, severity=severity, burden_on=burden_on, root_cause=root_cause,
                      indicators=indicator or [], owner=owner)
     if not changes:

@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 
 from accelerator.context import acting
+from accelerator.options import JsonOption
 from accelerator.output import console, escape, print_json
 
 app = typer.Typer(help="Community input (listening sessions, CBO surveys, ...) and engagement level.", no_args_is_help=True)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command("add-input")

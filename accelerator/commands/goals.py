@@ -8,17 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from accelerator.context import acting
+from accelerator.options import JsonOption, given
 from accelerator.output import console, err_console, escape, print_json
 
 app = typer.Typer(help="Near-term process-change goals (SMART), milestones and measured progress.", no_args_is_help=True)
 milestone_app = typer.Typer(help="A goal's milestones.", no_args_is_help=True)
 app.add_typer(milestone_app, name="milestone")
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-
-def _given(**fields: Any) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if v is not None and v != []}
 
 
 def _warn(warnings: list[str]) -> None:
@@ -59,7 +55,7 @@ def add(
     from assessment.shapes import GoalCreate, validate
 
     with acting(ctx) as (session, actor):
-        data = _given(statement=statement, barriers=barrier, due=due, measure=measure, baseline=baseline, target=target,
+        data = given(statement=statement, barriers=barrier, due=due, measure=measure, baseline=baseline, target=target,
                       unit=unit, owner=owner or actor.email, indicators=indicator or [])
         goal, warnings = add_goal(session, actor, jurisdiction, cohort, validate(GoalCreate, data, "goal"))
         shown = goal_dict(session, goal)
@@ -121,7 +117,7 @@ def update(
     from assessment.goals import get_goal, goal_dict, record_measure, update_goal
     from assessment.shapes import GoalUpdate, validate
 
-    changes = _given(status=status, statement=statement, measure=measure, baseline=baseline, target=target, unit=unit,
+    changes = given(status=status, statement=statement, measure=measure, baseline=baseline, target=target, unit=unit,
                      due=due, owner=owner, barriers=barrier or [])
     if not changes and value is None:
         raise typer.BadParameter("Nothing to change: give --status, --value or a field such as --due.")
@@ -155,7 +151,7 @@ def milestone_add(
 
     with acting(ctx) as (session, actor):
         milestone = add_milestone(session, actor, goal_id,
-                                  validate(MilestoneCreate, _given(title=title, due=due, owner=owner), "milestone"))
+                                  validate(MilestoneCreate, given(title=title, due=due, owner=owner), "milestone"))
         shown = milestone_dict(session, milestone)
     if as_json:
         print_json(shown)

@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from accelerator.context import acting, actor_email
+from accelerator.options import JsonOption
 from accelerator.output import console, escape, print_json
 
 app = typer.Typer(help="The action roadmap (session 4): PDF, XLSX and HTML, numbered versions.", no_args_is_help=True)
 
 Jurisdiction = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction name.")]
 Cohort = Annotated[str, typer.Option("--cohort", help="Cohort name.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command()

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from accelerator.context import acting
+from accelerator.options import JsonOption
 from accelerator.output import console, escape, print_json
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 cohort_app = typer.Typer(help="Cohorts and their nine sessions.", no_args_is_help=True)
 jurisdiction_app = typer.Typer(help="Local health jurisdictions.", no_args_is_help=True)

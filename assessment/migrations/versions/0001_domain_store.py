@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from assessment.migrations.guards import forbid_changes, allow_changes
+from assessment.migrations.guards import allow_changes, forbid_changes
 
 revision = '0001'
 down_revision = None
