@@ -168,6 +168,7 @@ def export(
     ctx: typer.Context,
     jurisdiction: Jurisdiction,
     out: Annotated[Path, typer.Option(help="Where to write the workbook (.xlsx).")],
+    as_json: JsonOption = False,
 ) -> None:
     """Write the inventory as a spreadsheet to edit and import back."""
     from assessment.barrier_sheet import write_inventory
@@ -178,6 +179,9 @@ def export(
         place = get_jurisdiction(session, jurisdiction)
         rows = [barrier_dict(session, b) for b in list_barriers(session, actor, place.name)]
     path = write_inventory(rows, out, place.name)
+    if as_json:
+        print_json({"file": str(path), "jurisdiction": place.name, "barriers": len(rows)})
+        return
     console.print(f"Wrote {escape(path)}: {len(rows)} barrier(s) of {escape(place.name)}. Edit it, then run "
                   f"`accelerator barrier import {escape(path)} --dry-run` to preview.")
 
