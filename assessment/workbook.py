@@ -678,6 +678,12 @@ def _read_ratings(ws: Worksheet, rubric: Rubric, scale: _Scale, reading: _Readin
                 )
 
     _check_respondent(respondent, reading)
+    if header is not None and found and all(answer is None for answer, _, _ in found.values()):
+        reading.problem(
+            f"{where}!{rating_letter}{min(number for _, _, number in found.values())}",
+            "no practice has a rating: the Rating column is empty.",
+            f"Pick a level for each practice, or '{DONT_KNOW}' / '{NOT_APPLICABLE}' where you can't say.",
+        )
     if reading.problems:
         return
     answers = {i.id: found[i.id][0] for i in rubric.indicators}

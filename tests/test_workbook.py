@@ -769,3 +769,14 @@ def test_real_rubric_round_trips(tmp_path: Path) -> None:
     assert result.ratings == {key: value if isinstance(value, int) else None for key, value in answers.items()}
     assert result.answers[rubric.indicators[0].id] == DONT_KNOW
     assert result.evidence[rubric.indicators[1].id] == "Policy 12"
+
+
+def test_a_workbook_with_no_rating_at_all_is_refused(fill: Callable[..., Path]) -> None:
+    problems = _problems(fill({i: None for i in IDS}))
+    assert len(problems) == 1
+    assert "alice.xlsx Ratings!" in problems[0] and "no practice has a rating" in problems[0]
+
+
+def test_dont_know_everywhere_is_an_answer_and_accepted(fill: Callable[..., Path]) -> None:
+    read = read_workbook(fill({i: "Don't know" for i in IDS}), RUBRIC, CONTEXT)
+    assert set(read.ratings.values()) == {None} and set(read.answers.values()) == {"Don't know"}
