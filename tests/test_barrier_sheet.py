@@ -133,3 +133,23 @@ def test_not_a_workbook_is_refused_with_the_file_named(cast: Cast, tmp_path: Pat
     fake.write_text("id,title\n1,x\n", encoding="utf-8")
     refused = run_cli(capsys, "--actor", cast.alder_officer, "barrier", "import", str(fake))
     assert refused.code == 2 and "inventory.xlsx" in refused.err and "not an Excel workbook" in refused.err
+
+
+@pytest.mark.slow
+def test_an_inventory_resaved_by_libreoffice_imports_without_spurious_changes(
+        cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    seed(cast, ["Late payment", "Señora Peña's insurance note", "=1+1"])
+    path = export(cast, tmp_path / "inventory.xlsx")
+    resaved = tmp_path / "resaved"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(resaved), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    preview = run_cli(capsys, "--actor", cast.alder_officer, "barrier", "import", str(resaved / path.name),
+                      "--dry-run", "--json")
+    assert preview.code == 0, preview.err
+    assert preview.json()["changes"] == []  # type: ignore[index]
