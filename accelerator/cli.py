@@ -51,6 +51,24 @@ def demo(
     run_demo(out)
 
 
+@app.command()
+def serve() -> None:
+    """Offer the assessment run and roadmap build as forms in the Prefect UI (needs PREFECT_API_URL)."""
+    import os
+
+    from accelerator.flowrun import configure_prefect
+    from assessment.errors import AcceleratorError
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise AcceleratorError(
+            "Serving needs a running Prefect server: start one with `prefect server start` (on PostgreSQL for "
+            "several users) and set PREFECT_API_URL=http://127.0.0.1:4200/api, then run `accelerator serve` again.")
+    configure_prefect()
+    from flows.deployments import serve_all
+
+    serve_all()
+
+
 def main() -> None:
     """Entry point: runs the app and turns the error family into messages and exit codes."""
     from assessment.errors import AcceleratorError

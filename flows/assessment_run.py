@@ -83,7 +83,16 @@ def publish(summary: assessments.RunSummary) -> None:
 @flow(name="assessment-run", log_prints=False)
 def assessment_run(jurisdiction: str, cohort: str, cycle: str, files: list[str], actor: str | None = None,
                    rubric: str = DEFAULT_RUBRIC) -> assessments.RunSummary:
-    """Score a team's filled self-assessment workbooks (one per respondent) and store the result."""
+    """Score a team's filled self-assessment workbooks (one per respondent) and store the result.
+
+    Args:
+        jurisdiction: The jurisdiction's name, e.g. Alder County.
+        cohort: The cohort's name.
+        cycle: baseline, midpoint or final.
+        files: Paths of the filled workbooks, one per respondent.
+        actor: Email of the person launching the run (default: the administrator).
+        rubric: The rubric file's name in rubrics/ (leave as is).
+    """
     workbooks = validate(files, jurisdiction, cohort, cycle, actor, rubric)
     responses = aggregate(workbooks)
     result = score(responses, jurisdiction, cohort, cycle, rubric)

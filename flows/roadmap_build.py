@@ -62,7 +62,15 @@ def keep(view: RoadmapView, formats: list[str], actor: str | None) -> int:
 @flow(name="roadmap-build")
 def roadmap_build(jurisdiction: str, cohort: str, formats: str = "pdf,xlsx,html", out: str = "roadmaps-output",
                   actor: str | None = None) -> dict[str, object]:
-    """Build the team's action roadmap as PDF, XLSX and/or HTML, as a new numbered version."""
+    """Build the team's action roadmap as PDF, XLSX and/or HTML, as a new numbered version.
+
+    Args:
+        jurisdiction: The jurisdiction's name, e.g. Alder County.
+        cohort: The cohort's name.
+        formats: Comma-separated: pdf, xlsx, html.
+        out: Folder for the files, on the server running this.
+        actor: Email of the person building it (default: the administrator).
+    """
     wanted = parse_formats(formats)
     view = snapshot(jurisdiction, cohort, actor)
     Path(out).mkdir(parents=True, exist_ok=True)
