@@ -72,3 +72,21 @@ def test_commands_before_init_say_to_run_init(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "accelerator init" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_actor_comes_from_the_option_then_the_environment_then_the_admin(
+        database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessment.config import get_settings
+
+    run_cli(capsys, "init", "--admin", "boss@example.org")
+    run_cli(capsys, "person", "add", "lee@alliance.example.org", "--name", "Lee", "--role", "alliance_lead")
+    run_cli(capsys, "jurisdiction", "add", "By Admin County")
+    monkeypatch.setenv("ACCELERATOR_ACTOR", "lee@alliance.example.org")
+    get_settings.cache_clear()
+    run_cli(capsys, "jurisdiction", "add", "By Env County")
+    run_cli(capsys, "--actor", "boss@example.org", "jurisdiction", "add", "By Option County")
+    with transaction() as session:
+        creators = {h.new: h.actor for h in session.exec(select(History).where(History.entity == "jurisdiction"))}
+    assert creators == {"By Admin County": "boss@example.org", "By Env County": "lee@alliance.example.org",
+                        "By Option County": "boss@example.org"}
+    get_settings.cache_clear()
