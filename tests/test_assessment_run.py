@@ -157,3 +157,28 @@ def test_cli_template_writes_a_workbook_for_the_team(cast: Cast, tmp_path: Path,
     refused = run_cli(capsys, "--actor", cast.birch_officer, "assessment", "template", "--jurisdiction", cast.alder,
                       "--cohort", cast.cohort, "--cycle", "baseline", "--out", str(tmp_path / "x.xlsx"))
     assert refused.code == 3 and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.slow
+def test_a_real_terminal_run_shows_no_prefect_noise(cast: Cast, tmp_path: Path) -> None:
+    """As a user runs it: its own process, Prefect's temporary server, a refusal, then a success."""
+    import os
+    import subprocess
+    import sys
+
+    if not os.environ["ACCELERATOR_DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("what the terminal shows does not depend on the database; once is enough")
+    files = filled(tmp_path, cast, cast.alder, [2, 3])
+    env = {**os.environ, "ACCELERATOR_DATABASE_URL": os.environ["ACCELERATOR_DATABASE_URL"]}
+    env.pop("PREFECT_LOGGING_LEVEL", None)
+    command = [sys.executable, "-m", "accelerator.cli", "assessment", "run", "--jurisdiction", cast.alder,
+               "--cohort", cast.cohort, "--cycle", "baseline", *files]
+    refused = subprocess.run([*command[:3], "--actor", cast.alder_officer, *command[3:]], capture_output=True,
+                             text=True, env=env, timeout=300)
+    assert refused.returncode == 3
+    assert refused.stderr.strip().startswith("Error:") and "Traceback" not in refused.stderr
+    ran = subprocess.run([*command[:3], "--actor", cast.alder_manager, *command[3:]], capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    assert "Maturity stage: 3 – Developing" in ran.stdout
+    assert "Traceback" not in ran.stderr and "ERROR" not in ran.stderr
