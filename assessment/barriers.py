@@ -530,8 +530,22 @@ def apply_changes(
     """Apply every row, or none: call it inside one ``transaction()``, which rolls back whole if
     any row is refused (or changed by someone else meanwhile). Returns the barriers created or
     changed, in row order."""
-    _, accepted = _plan(session, actor, rows, jurisdiction)
+    return import_rows(session, actor, rows, jurisdiction, dry_run=False)[1]
+
+
+def import_rows(
+    session: Session,
+    actor: Actor,
+    rows: Sequence[BarrierImportRow | Mapping[str, object]],
+    jurisdiction: str | None = None,
+    dry_run: bool = True,
+) -> tuple[list[PlannedChange], list[Barrier]]:
+    """Plan every row once; unless ``dry_run``, apply them all. Returns the plan and the barriers
+    created or changed (none on a dry run)."""
+    plan, accepted = _plan(session, actor, rows, jurisdiction)
     touched: list[Barrier] = []
+    if dry_run:
+        return plan, touched
     for _, row, place in accepted:
         given = row.given()
         if row.id is None:
@@ -544,5 +558,5 @@ def apply_changes(
         update_barrier(session, actor, row.id, BarrierUpdate.model_validate(given), row.version, row.note)
         if barrier.version != before:
             touched.append(barrier)
-    return touched
+    return plan, touched
 

@@ -292,9 +292,6 @@ class BarrierUpdate(Changes):
     status: BarrierStatusValue | None = None
 
 
-BARRIER_FIELDS = tuple(BarrierCreate.model_fields)
-
-
 class BarrierImportRow(BaseModel):
     """One spreadsheet row of the barrier inventory: ``id`` blank for a new barrier, else the
     barrier and the ``version`` that was exported. A blank cell leaves the field unchanged;

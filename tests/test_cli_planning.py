@@ -73,6 +73,8 @@ def test_goal_add_in_the_documented_form_with_milestones(cast: Cast, capsys: pyt
     updated = run_cli(capsys, "--actor", cast.alder_manager, "goal", "update", goal_id, "--status", "on_track",
                       "--measure", "Median days to pay", "--baseline", "62", "--target", "30", "--json")
     assert updated.code == 0, updated.err
+    typo = run_cli(capsys, "--actor", cast.alder_manager, "goal", "update", goal_id, "--value", "46", "--as-of", "May 3")
+    assert typo.code == 2 and "'May 3' is not a date" in typo.err and "--as-of" in typo.err
     measured = run_cli(capsys, "--actor", cast.alder_manager, "goal", "update", goal_id, "--value", "46", "--json").json()
     assert measured["status"] == "on_track" and measured["milestone_share"] == 1.0  # type: ignore[index]
     assert measured["measure_share"] == 0.5 and measured["latest_value"] == "46"  # type: ignore[index]

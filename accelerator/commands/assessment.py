@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from accelerator.context import acting, actor_email
-from accelerator.options import JsonOption
+from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
@@ -16,15 +16,13 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="The C&P equity self-assessment: workbooks, runs and results.", no_args_is_help=True)
 
-Jurisdiction = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction name.")]
-Cohort = Annotated[str, typer.Option("--cohort", help="Cohort name.")]
 
 
 @app.command()
 def template(
     ctx: typer.Context,
-    jurisdiction: Jurisdiction,
-    cohort: Cohort,
+    jurisdiction: JurisdictionOption,
+    cohort: CohortOption,
     cycle: Annotated[str, typer.Option(help="baseline, midpoint or final.")],
     out: Annotated[Path, typer.Option(help="Where to write the workbook (.xlsx).")],
 ) -> None:
@@ -44,8 +42,8 @@ def template(
 @app.command()
 def run(
     ctx: typer.Context,
-    jurisdiction: Jurisdiction,
-    cohort: Cohort,
+    jurisdiction: JurisdictionOption,
+    cohort: CohortOption,
     cycle: Annotated[str, typer.Option(help="baseline, midpoint or final.")],
     files: Annotated[list[Path], typer.Argument(help="Filled workbooks, one per respondent.")],
     as_json: JsonOption = False,
@@ -68,8 +66,8 @@ def run(
 @app.command()
 def show(
     ctx: typer.Context,
-    jurisdiction: Jurisdiction,
-    cohort: Cohort,
+    jurisdiction: JurisdictionOption,
+    cohort: CohortOption,
     cycle: Annotated[str | None, typer.Option(help="baseline, midpoint or final (default: the latest).")] = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -8,13 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from accelerator.context import acting
-from accelerator.options import JsonOption, given
+from accelerator.options import JsonOption, JurisdictionOption, given
 from accelerator.output import console, escape, print_json
 
 app = typer.Typer(help="Administrative-burden barriers: inventory, status, history, spreadsheet round trip.",
                   no_args_is_help=True)
 
-Jurisdiction = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction name.")]
 
 
 def print_barrier(data: dict[str, Any]) -> None:
@@ -35,7 +34,7 @@ def print_barrier(data: dict[str, Any]) -> None:
 @app.command()
 def add(
     ctx: typer.Context,
-    jurisdiction: Jurisdiction,
+    jurisdiction: JurisdictionOption,
     title: Annotated[str, typer.Option(help="Short name of the barrier.")],
     category: Annotated[str, typer.Option(help="Category id or label, e.g. payment_cash_flow.")],
     stage: Annotated[str, typer.Option(help="Process stage id or label, e.g. invoicing_payment.")],
@@ -166,7 +165,7 @@ def history(ctx: typer.Context, barrier_id: Annotated[int, typer.Argument(help="
 @app.command()
 def export(
     ctx: typer.Context,
-    jurisdiction: Jurisdiction,
+    jurisdiction: JurisdictionOption,
     out: Annotated[Path, typer.Option(help="Where to write the workbook (.xlsx).")],
     as_json: JsonOption = False,
 ) -> None:
@@ -197,14 +196,12 @@ def import_(
     from rich.table import Table
 
     from assessment.barrier_sheet import read_inventory
-    from assessment.barriers import apply_changes, plan_changes
+    from assessment.barriers import import_rows
 
     jurisdiction, rows = read_inventory(file)
     cells = [{**row.values, "row": row.number} for row in rows]
     with acting(ctx) as (session, actor):
-        planned = plan_changes(session, actor, cells, jurisdiction or None)
-        if not dry_run:
-            touched = apply_changes(session, actor, cells, jurisdiction or None)
+        planned, touched = import_rows(session, actor, cells, jurisdiction or None, dry_run=dry_run)
     if as_json:
         print_json({"dry_run": dry_run, "changes": [p.model_dump() for p in planned],
                     "barriers": None if dry_run else [b.id for b in touched]})

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 import typer
 
 from accelerator.context import acting
-from accelerator.options import JsonOption, given
+from accelerator.options import JsonOption, given, parse_date
 from accelerator.output import console, err_console, escape, print_json
 
 app = typer.Typer(help="Near-term process-change goals (SMART), milestones and measured progress.", no_args_is_help=True)
@@ -127,7 +126,7 @@ def update(
             goal, warnings = update_goal(session, actor, goal_id, validate(GoalUpdate, changes, "change"),
                                          expected_version, note)
         if value is not None:
-            record_measure(session, actor, goal_id, value, date.fromisoformat(as_of) if as_of else None, note)
+            record_measure(session, actor, goal_id, value, parse_date(as_of, "--as-of"), note)
         shown = goal_dict(session, get_goal(session, actor, goal_id))
     if as_json:
         print_json(shown)
@@ -172,7 +171,7 @@ def milestone_done(
 
     with acting(ctx) as (session, actor):
         shown = milestone_dict(session, complete_milestone(session, actor, milestone_id,
-                                                           date.fromisoformat(on) if on else None, note))
+                                                           parse_date(on, "--on"), note))
     if as_json:
         print_json(shown)
         return

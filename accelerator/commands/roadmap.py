@@ -7,20 +7,18 @@ from typing import Annotated
 import typer
 
 from accelerator.context import acting, actor_email
-from accelerator.options import JsonOption
+from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, escape, print_json
 
 app = typer.Typer(help="The action roadmap (session 4): PDF, XLSX and HTML, numbered versions.", no_args_is_help=True)
 
-Jurisdiction = Annotated[str, typer.Option("--jurisdiction", help="Jurisdiction name.")]
-Cohort = Annotated[str, typer.Option("--cohort", help="Cohort name.")]
 
 
 @app.command()
 def build(
     ctx: typer.Context,
-    jurisdiction: Jurisdiction,
-    cohort: Cohort,
+    jurisdiction: JurisdictionOption,
+    cohort: CohortOption,
     format: Annotated[str, typer.Option("--format", help="Comma-separated: pdf, xlsx, html.")] = "pdf,xlsx,html",
     out: Annotated[str, typer.Option(help="Folder for the files.")] = "roadmaps-output",
     as_json: JsonOption = False,
@@ -44,7 +42,7 @@ def build(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, jurisdiction: Jurisdiction, cohort: Cohort, as_json: JsonOption = False) -> None:
+def list_(ctx: typer.Context, jurisdiction: JurisdictionOption, cohort: CohortOption, as_json: JsonOption = False) -> None:
     """List the roadmap's versions."""
     from assessment.roadmap_store import list_versions
 
@@ -64,8 +62,8 @@ def list_(ctx: typer.Context, jurisdiction: Jurisdiction, cohort: Cohort, as_jso
 @app.command()
 def diff(
     ctx: typer.Context,
-    jurisdiction: Jurisdiction,
-    cohort: Cohort,
+    jurisdiction: JurisdictionOption,
+    cohort: CohortOption,
     version: Annotated[int | None, typer.Option(help="The version to compare with the one before it (default: latest).")] = None,
     as_json: JsonOption = False,
 ) -> None:

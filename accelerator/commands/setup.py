@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from accelerator.context import acting
-from accelerator.options import JsonOption
+from accelerator.options import JsonOption, parse_date
 from accelerator.output import console, escape, print_json
 
 cohort_app = typer.Typer(help="Cohorts and their nine sessions.", no_args_is_help=True)
@@ -47,15 +46,6 @@ def init(
     console.print(f"Administrator: {escape(person.email)}" + (" (created)" if created else ""))
 
 
-def _date(value: str | None) -> object:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.") from None
-
-
 @cohort_app.command("create")
 def cohort_create(
     ctx: typer.Context,
@@ -68,7 +58,7 @@ def cohort_create(
     from assessment.cohorts import create_cohort, sessions_of
 
     with acting(ctx) as (session, actor):
-        cohort = create_cohort(session, actor, name, region, _date(start))  # type: ignore[arg-type]
+        cohort = create_cohort(session, actor, name, region, parse_date(start, "--start"))
         sessions = sessions_of(session, cohort)
     if as_json:
         print_json({**cohort.model_dump(mode="json"), "sessions": [s.model_dump(mode="json") for s in sessions]})
