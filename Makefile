@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEB_PACKAGES := poppler-utils libreoffice-calc-nogui fonts-dejavu-core fonts-nanum fonts-wqy-microhei
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench system-deps clean
+.PHONY: demo test check bench system-deps clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,13 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/accelerator demo --out demo-output
 
-test: $(STAMP) system-deps
+# The quality gate runs first: lint, formatting and types over the packages, all clean.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: check system-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

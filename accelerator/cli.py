@@ -10,6 +10,7 @@ import sys
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import ClickException
 
 from accelerator.commands import assessment, barriers, community, goals, roadmap, setup
 from accelerator.output import err_console
@@ -35,7 +36,9 @@ def main_options(
     ctx: typer.Context,
     actor: Annotated[
         str | None,
-        typer.Option("--actor", help="Email of the person acting (default: ACCELERATOR_ACTOR, else the administrator)."),
+        typer.Option(
+            "--actor", help="Email of the person acting (default: ACCELERATOR_ACTOR, else the administrator)."
+        ),
     ] = None,
 ) -> None:
     ctx.obj = {"actor": actor}
@@ -57,12 +60,13 @@ def serve() -> None:
     import os
 
     from accelerator.flowrun import configure_prefect
-    from assessment.errors import AcceleratorError
+    from assessment.core.errors import AcceleratorError
 
     if not os.environ.get("PREFECT_API_URL"):
         raise AcceleratorError(
             "Serving needs a running Prefect server: start one with `prefect server start` (on PostgreSQL for "
-            "several users) and set PREFECT_API_URL=http://127.0.0.1:4200/api, then run `accelerator serve` again.")
+            "several users) and set PREFECT_API_URL=http://127.0.0.1:4200/api, then run `accelerator serve` again."
+        )
     configure_prefect()
     from flows.deployments import serve_all
 
@@ -71,7 +75,7 @@ def serve() -> None:
 
 def main() -> None:
     """Entry point: runs the app and turns the error family into messages and exit codes."""
-    from assessment.errors import AcceleratorError
+    from assessment.core.errors import AcceleratorError
 
     try:
         app(standalone_mode=False)
@@ -83,13 +87,15 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.TyperException as exc:  # usage errors: unknown option, bad value, ...
-        exc.show(file=sys.stderr)  # type: ignore[attr-defined]
-        sys.exit(getattr(exc, "exit_code", 2))
+    except ClickException as exc:  # usage errors: unknown option, bad value, ...
+        exc.show(file=sys.stderr)
+        sys.exit(exc.exit_code)
     except Exception as exc:
         if _missing_schema(exc):
-            err_console.print("[bold red]Error:[/] the database is not set up yet. Run `accelerator init` first "
-                              "(it creates or upgrades the schema).")
+            err_console.print(
+                "[bold red]Error:[/] the database is not set up yet. Run `accelerator init` first "
+                "(it creates or upgrades the schema)."
+            )
             sys.exit(1)
         raise
 
@@ -98,6 +104,7 @@ def _missing_schema(exc: Exception) -> bool:
     """True for the database's own words for 'no such table', on SQLite and PostgreSQL."""
     text = str(exc)
     return "no such table" in text or ("relation" in text and "does not exist" in text)
+
 
 if __name__ == "__main__":
     main()

@@ -11,7 +11,7 @@ import typer
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from assessment.permissions import Actor
+    from assessment.core.permissions import Actor
 
 
 def actor_email(ctx: typer.Context) -> str | None:
@@ -22,8 +22,8 @@ def actor_email(ctx: typer.Context) -> str | None:
 @contextmanager
 def acting(ctx: typer.Context) -> Iterator[tuple[Session, Actor]]:
     """A transaction and the resolved actor; everything written in it commits together or not at all."""
-    from assessment.db import transaction
-    from assessment.permissions import resolve_actor
+    from assessment.cohorts.people import resolve_actor
+    from assessment.core.db import transaction
 
     with transaction() as session:
         yield session, resolve_actor(session, actor_email(ctx))

@@ -5,65 +5,29 @@ from __future__ import annotations
 import os
 import random
 import shutil
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.progress import Progress
 from rich.table import Table
 
+from accelerator.demo_cast import (
+    ADMIN,
+    ALLIANCE_LEAD,
+    BARRIERS,
+    COHORT,
+    GOALS,
+    REGION,
+    TEAMS,
+    answers_for,
+    manager_of,
+    officer_of,
+)
 from accelerator.output import console, escape
 
-COHORT = "2026 Demo Cohort (fictional)"
-REGION = "Demo Region (fictional)"
-ADMIN = "admin@demo.example.org"
-
-
-@dataclass(frozen=True)
-class DemoTeam:
-    jurisdiction: str
-    kind: str
-    profile: float  # where the team stands on the 1..4 scale, roughly
-    people: tuple[tuple[str, str, str], ...]  # (email, name, role)
-
-
-TEAMS = (
-    DemoTeam("Alder County", "county", 1.8, (
-        ("hong.nguyen@alder.example.org", "Nguyễn Thị Hồng", "equity_program_manager"),
-        ("luis.pena@alder.example.org", "Luis Peña", "procurement_officer"),
-        ("dana.okafor@alder.example.org", "Dana Okafor", "finance"),
-    )),
-    DemoTeam("Juniper City", "city", 2.4, (
-        ("minjun.kim@juniper.example.org", "김민준", "equity_program_manager"),
-        ("ana.reyes@juniper.example.org", "Ana Reyes", "procurement_officer"),
-        ("sam.tran@juniper.example.org", "Trần Văn Sâm", "executive_lead"),
-    )),
-    DemoTeam("Marigold County", "county", 2.9, (
-        ("wei.chen@marigold.example.org", "陈伟", "equity_program_manager"),
-        ("jo.begay@marigold.example.org", "Jo Begay", "procurement_officer"),
-        ("maria.lopez@marigold.example.org", "María López", "community_partner"),
-    )),
-    DemoTeam("Tidewater City", "city", 2.2, (
-        ("ayesha.khan@tidewater.example.org", "Ayesha Khan", "equity_program_manager"),
-        ("ben.walker@tidewater.example.org", "Ben Walker", "procurement_officer"),
-        ("grace.lee@tidewater.example.org", "이은혜", "finance"),
-    )),
-)
-ALLIANCE_LEAD = ("rosa.alliance@demo.example.org", "Rosa Alvarado", "alliance_lead")
-
-
-def answers_for(rubric_ids: list[str], profile: float, rnd: random.Random) -> dict[str, int | str | None]:
-    """What one respondent might answer: around the team's profile, with some don't-knows."""
-    answers: dict[str, int | str | None] = {}
-    for indicator in rubric_ids:
-        roll = rnd.random()
-        if roll < 0.06:
-            answers[indicator] = "Don't know"
-        elif roll < 0.08:
-            answers[indicator] = "Not applicable"
-        else:
-            answers[indicator] = min(4, max(1, round(rnd.gauss(profile, 0.6))))
-    return answers
+if TYPE_CHECKING:
+    from assessment.selfassessment.service import RunSummary
 
 
 def run_demo(out: str) -> None:
@@ -76,8 +40,8 @@ def run_demo(out: str) -> None:
     os.environ["ACCELERATOR_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["ACCELERATOR_ACTOR"] = ADMIN
 
-    from assessment.config import get_settings
-    from assessment.db import engine_for
+    from assessment.core.db import engine_for
+    from assessment.core.settings import get_settings
 
     get_settings.cache_clear()
     engine_for.cache_clear()
@@ -92,17 +56,20 @@ def run_demo(out: str) -> None:
     console.print(f"  database:   {escape(database)}")
     console.print(f"  workbooks:  {escape(folder / 'workbooks')}  (a blank template and 3 filled ones per team)")
     console.print(f"  roadmaps:   {escape(folder / 'roadmaps')}  (PDF, XLSX and HTML per team)")
-    console.print(f"  barriers:   {escape(folder / 'barriers')}  (each team's inventory spreadsheet, to edit and import)")
-    console.print(f"  try:        ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator "
-                  f"assessment show --jurisdiction \"Alder County\" --cohort \"{COHORT}\"")
+    console.print(
+        f"  barriers:   {escape(folder / 'barriers')}  (each team's inventory spreadsheet, to edit and import)"
+    )
+    console.print(
+        f"  try:        ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator "
+        f'assessment show --jurisdiction "Alder County" --cohort "{COHORT}"'
+    )
 
 
 def set_stage() -> None:
-    from assessment.cohorts import create_cohort, enroll_team
-    from assessment.db import transaction, upgrade
-    from assessment.jurisdictions import add_jurisdiction
-    from assessment.people import add_person, ensure_admin
-    from assessment.permissions import resolve_actor
+    from assessment.cohorts.jurisdictions import add_jurisdiction
+    from assessment.cohorts.people import add_person, ensure_admin, resolve_actor
+    from assessment.cohorts.service import create_cohort, enroll_team
+    from assessment.core.db import transaction, upgrade
 
     upgrade()
     with transaction() as session:
@@ -117,16 +84,12 @@ def set_stage() -> None:
                 add_person(session, admin, email, name, role, team.jurisdiction)
 
 
-def run_flows(folder: Path) -> tuple[list[object], list[dict[str, object]]]:
+def run_flows(folder: Path) -> tuple[list[RunSummary], list[dict[str, object]]]:
     """Every team's assessment runs, then every team's roadmap build, in one Prefect process."""
     from accelerator.flowrun import run_flow
-    from assessment.rubric import load_rubric
-    from assessment.workbook import (
-        RespondentInfo,
-        WorkbookContext,
-        fill_workbook,
-        write_template,
-    )
+    from assessment.selfassessment.rubric import load_rubric
+    from assessment.selfassessment.shapes import RespondentInfo, WorkbookContext
+    from assessment.selfassessment.template import fill_workbook, write_template
 
     rubric = load_rubric()
     ids = [i.id for i in rubric.indicators]
@@ -135,7 +98,7 @@ def run_flows(folder: Path) -> tuple[list[object], list[dict[str, object]]]:
     plans += [(team, "midpoint", team.profile + 0.6) for team in TEAMS[:2]]  # two teams already moved
     workbooks = folder / "workbooks"
 
-    def start() -> tuple[list[object], list[dict[str, object]]]:
+    def start() -> tuple[list[RunSummary], list[dict[str, object]]]:
         from flows.assessment_run import assessment_run
         from flows.roadmap_build import roadmap_build
 
@@ -149,14 +112,22 @@ def run_flows(folder: Path) -> tuple[list[object], list[dict[str, object]]]:
                 files = []
                 for email, name, role in team.people:
                     filled = workbooks / f"{slug}-{cycle}-{email.split('@')[0]}.xlsx"
-                    fill_workbook(template, filled, RespondentInfo(name=name, email=email, role=role),
-                                  answers_for(ids, profile, rnd), {ids[0]: "Written policy adopted 2025; see board minutes."})
+                    fill_workbook(
+                        template,
+                        filled,
+                        RespondentInfo(name=name, email=email, role=role),
+                        answers_for(ids, profile, rnd),
+                        {ids[0]: "Written policy adopted 2025; see board minutes."},
+                    )
                     files.append(str(filled))
                 done.append(assessment_run(team.jurisdiction, COHORT, cycle, files, actor=manager_of(team)))
                 progress.advance(task)
             for team in TEAMS:
-                built.append(roadmap_build(team.jurisdiction, COHORT, "pdf,xlsx,html", str(folder / "roadmaps"),
-                                           actor=manager_of(team)))
+                built.append(
+                    roadmap_build(
+                        team.jurisdiction, COHORT, "pdf,xlsx,html", str(folder / "roadmaps"), actor=manager_of(team)
+                    )
+                )
                 progress.advance(task)
         return done, built
 
@@ -165,81 +136,45 @@ def run_flows(folder: Path) -> tuple[list[object], list[dict[str, object]]]:
     return summaries, roadmaps
 
 
-def manager_of(team: DemoTeam) -> str:
-    return next(email for email, _, role in team.people if role == "equity_program_manager")
-
-
-def officer_of(team: DemoTeam) -> str:
-    return next(email for email, _, role in team.people if role == "procurement_officer")
-
-
-def print_cohort(summaries: list[object]) -> None:
+def print_cohort(summaries: list[RunSummary]) -> None:
     table = Table(title=f"{COHORT}: self-assessment results", title_justify="left")
     for column in ("Jurisdiction", "Cycle", "Respondents", "Score (0–100)", "Stage", "Change", "Disagreements"):
-        table.add_column(column, justify="right" if column in ("Respondents", "Score (0–100)", "Change", "Disagreements") else "left")
+        table.add_column(
+            column, justify="right" if column in ("Respondents", "Score (0–100)", "Change", "Disagreements") else "left"
+        )
     for summary in summaries:
-        result = summary.result  # type: ignore[attr-defined]
+        result = summary.result
         change = result.change.overall.change if result.change else None
         table.add_row(
-            escape(summary.jurisdiction), summary.cycle, str(result.respondents),  # type: ignore[attr-defined]
+            escape(summary.jurisdiction),
+            summary.cycle,
+            str(result.respondents),
             f"{result.overall.score:.1f}" if result.overall.score is not None else "–",
             f"{result.overall.stage} {result.overall.stage_name}" if result.overall.stage else "–",
-            f"{change:+.1f}" if change is not None else "", str(len(result.disagreements)),
+            f"{change:+.1f}" if change is not None else "",
+            str(len(result.disagreements)),
         )
     console.print(table)
 
 
-# Barriers each demo team inventories: (title, category, stage, controller, severity, root cause, statuses it moved through)
-BARRIERS = (
-    ("Reimbursement-only funding: CBOs front 60-90 days of costs", "payment_cash_flow", "invoicing_payment", "county_city", 5,
-     "Finance policy requires proof of expense before any payment.", ("analyzing", "action_planned", "in_progress")),
-    ("Insurance minimums written for construction contracts", "insurance_bonding", "contracting", "county_city", 4,
-     "Risk management uses one insurance schedule for every contract.", ("analyzing", "action_planned")),
-    ("Solicitudes solo en inglés (applications only in English)", "language_accessibility", "outreach", "department", 3,
-     "No budget line for translation of solicitations.", ("analyzing",)),
-    ("Wet signatures and notarized forms", "solicitation_complexity", "application", "department", 2,
-     "Forms date from before electronic signatures were accepted.", ("analyzing", "action_planned", "in_progress", "resolved")),
-    ("Indirect costs capped at 10%", "budget_cost_rules", "contracting", "state", 4,
-     "State grant terms set the cap.", ("deferred",)),
-)
-
-# Goals: (statement, measure, baseline, target, unit, months to due, barrier index, milestones (title, months, done))
-GOALS = (
-    ("Offer advance payments of up to 25% to community-based organizations", "Share of CBO awards with an advance",
-     0, 60, "%", 9, 0, (("Finance drafts advance-payment policy", 2, True), ("Board approves policy", 5, False),
-                         ("First advances paid", 8, False))),
-    ("Scale insurance requirements to the risk of the work", "Contracts using the risk-scaled schedule",
-     0, 40, "contracts", 6, 1, (("Risk management reviews the schedule", 1, True), ("New schedule in templates", 4, False))),
-    ("Publish solicitations in Spanish, Vietnamese and Korean", "Solicitations published in three languages",
-     0, 12, "solicitations", 11, 2, (("Translation vendor on contract", 3, False),)),
-)
-
-
 def months_from_today(months: int) -> date:
-    from assessment.cohorts import add_months
+    from assessment.cohorts.sequence import add_months
 
     return add_months(date.today(), months)
 
 
 def plan_work() -> None:
     """Sessions 2-4 for every demo team: barriers (some moved along), community input, engagement, goals."""
-    from assessment.barriers import add_barrier, update_barrier
-    from assessment.community import add_input, link_input, set_engagement
-    from assessment.db import transaction
-    from assessment.goals import (
-        add_goal,
-        add_milestone,
-        complete_milestone,
-        record_measure,
-    )
-    from assessment.permissions import resolve_actor
-    from assessment.shapes import (
-        BarrierCreate,
-        BarrierUpdate,
-        GoalCreate,
-        InputCreate,
-        MilestoneCreate,
-    )
+    from assessment.barriers.service import add_barrier, update_barrier
+    from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
+    from assessment.cohorts.people import resolve_actor
+    from assessment.community.engagement import set_engagement
+    from assessment.community.service import add_input, link_input
+    from assessment.community.shapes import InputCreate
+    from assessment.core.db import transaction
+    from assessment.goals.milestones import add_milestone, complete_milestone, record_measure
+    from assessment.goals.service import add_goal
+    from assessment.goals.shapes import GoalCreate, MilestoneCreate
 
     for number, team in enumerate(TEAMS):
         with transaction() as session:
@@ -247,45 +182,99 @@ def plan_work() -> None:
             manager = resolve_actor(session, manager_of(team))
             barrier_ids = []
             for title, category, stage, controller, severity, cause, moves in BARRIERS[: 3 + number % 3]:
-                barrier = add_barrier(session, officer, team.jurisdiction, BarrierCreate(
-                    title=title, category=category, stage=stage, controller=controller, severity=severity,
-                    root_cause=cause, burden_on="Small community-based organizations", owner=officer.email))
+                barrier = add_barrier(
+                    session,
+                    officer,
+                    team.jurisdiction,
+                    BarrierCreate(
+                        title=title,
+                        category=category,
+                        stage=stage,
+                        controller=controller,
+                        severity=severity,
+                        root_cause=cause,
+                        burden_on="Small community-based organizations",
+                        owner=officer.email,
+                    ),
+                )
                 for move in moves:
-                    note = "Depends on the state grant terms; raised for the regional recommendation." if move == "deferred" else ""
-                    update_barrier(session, officer, barrier.id, BarrierUpdate(status=move), barrier.version, note)  # type: ignore[arg-type]
+                    note = (
+                        "Depends on the state grant terms; raised for the regional recommendation."
+                        if move == "deferred"
+                        else ""
+                    )
+                    update_barrier(session, officer, barrier.id, BarrierUpdate(status=move), barrier.version, note)
                 barrier_ids.append(barrier.id)
-            heard = add_input(session, manager, team.jurisdiction, InputCreate(
-                source="listening_session", held_on=months_from_today(-2), participants=18 + 4 * number,
-                organizations=["Casa Comunidad (fictional)", "Harbor Youth Alliance (fictional)"],
-                themes=["cash flow", "insurance costs", "language access"],
-                quotes=["Esperamos tres meses para el primer pago.", "We spent our first grant on insurance."]))
-            link_input(session, manager, heard.id, barrier_ids[0])  # type: ignore[arg-type]
-            set_engagement(session, manager, team.jurisdiction, COHORT, 1 + number % 2, 3 + number % 2,
-                           "Listening sessions held; CBOs not yet part of scoring panels.")
-            for statement, measure, baseline, target, unit, months, barrier_index, milestones in GOALS[: 2 + number % 2]:
-                goal, _ = add_goal(session, manager, team.jurisdiction, COHORT, GoalCreate(
-                    statement=statement, measure=measure, baseline=baseline, target=target, unit=unit,
-                    due=months_from_today(months), owner=manager.email, barriers=[barrier_ids[barrier_index]]))
+            heard = add_input(
+                session,
+                manager,
+                team.jurisdiction,
+                InputCreate(
+                    source="listening_session",
+                    held_on=months_from_today(-2),
+                    participants=18 + 4 * number,
+                    organizations=["Casa Comunidad (fictional)", "Harbor Youth Alliance (fictional)"],
+                    themes=["cash flow", "insurance costs", "language access"],
+                    quotes=["Esperamos tres meses para el primer pago.", "We spent our first grant on insurance."],
+                ),
+            )
+            link_input(session, manager, heard.id, barrier_ids[0])
+            set_engagement(
+                session,
+                manager,
+                team.jurisdiction,
+                COHORT,
+                1 + number % 2,
+                3 + number % 2,
+                "Listening sessions held; CBOs not yet part of scoring panels.",
+            )
+            for statement, measure, baseline, target, unit, months, barrier_index, milestones in GOALS[
+                : 2 + number % 2
+            ]:
+                goal, _ = add_goal(
+                    session,
+                    manager,
+                    team.jurisdiction,
+                    COHORT,
+                    GoalCreate(
+                        statement=statement,
+                        measure=measure,
+                        baseline=baseline,
+                        target=target,
+                        unit=unit,
+                        due=months_from_today(months),
+                        owner=manager.email,
+                        barriers=[barrier_ids[barrier_index]],
+                    ),
+                )
                 for title, offset, done in milestones:
-                    milestone = add_milestone(session, manager, goal.id, MilestoneCreate(  # type: ignore[arg-type]
-                        title=title, due=months_from_today(offset), owner=officer.email))
+                    milestone = add_milestone(
+                        session,
+                        manager,
+                        goal.id,
+                        MilestoneCreate(title=title, due=months_from_today(offset), owner=officer.email),
+                    )
                     if done:
-                        complete_milestone(session, officer, milestone.id)  # type: ignore[arg-type]
-                record_measure(session, manager, goal.id, target * (number + 1) // 8)  # type: ignore[arg-type]
+                        complete_milestone(session, officer, milestone.id)
+                record_measure(session, manager, goal.id, target * (number + 1) // 8)
 
 
 def export_inventories(folder: Path) -> None:
-    from assessment.barrier_sheet import write_inventory
-    from assessment.barriers import barrier_dict, list_barriers
-    from assessment.db import transaction
-    from assessment.permissions import resolve_actor
+    from assessment.barriers.service import list_barriers
+    from assessment.barriers.sheet import write_inventory
+    from assessment.cohorts.people import resolve_actor
+    from assessment.core.db import transaction
 
     for team in TEAMS:
         with transaction() as session:
             officer = resolve_actor(session, officer_of(team))
-            rows = [barrier_dict(session, b) for b in list_barriers(session, officer, team.jurisdiction)]
+            rows = list_barriers(session, officer, team.jurisdiction)
         slug = team.jurisdiction.lower().replace(" ", "-")
         write_inventory(rows, folder / f"{slug}-barriers.xlsx", team.jurisdiction)
+
+
+def list_of(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def print_plans(roadmaps: list[dict[str, object]]) -> None:
@@ -293,7 +282,12 @@ def print_plans(roadmaps: list[dict[str, object]]) -> None:
     for column in ("Jurisdiction", "Version", "Goals", "Open barriers", "Files"):
         table.add_column(column)
     for built in roadmaps:
-        names = ", ".join(Path(f).name for f in built["files"])  # type: ignore[attr-defined]
-        table.add_row(escape(built["jurisdiction"]), f"v{built['version']}", str(built["goals"]),
-                      str(built["open_barriers"]), escape(names))
+        names = ", ".join(Path(str(f)).name for f in list_of(built["files"]))
+        table.add_row(
+            escape(built["jurisdiction"]),
+            f"v{built['version']}",
+            str(built["goals"]),
+            str(built["open_barriers"]),
+            escape(names),
+        )
     console.print(table)

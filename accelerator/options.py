@@ -19,8 +19,9 @@ def parse_date(value: str | None, option: str) -> date | None:
     try:
         return datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.",
-                                 param_hint=option) from None
+        raise typer.BadParameter(
+            f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.", param_hint=option
+        ) from None
 
 
 def given(**fields: Any) -> dict[str, Any]:

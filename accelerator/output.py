@@ -18,6 +18,8 @@ def print_json(data: Any) -> None:
     """One JSON document on stdout (pydantic models and dates included)."""
     if hasattr(data, "model_dump"):
         data = data.model_dump(mode="json")
+    elif isinstance(data, list):
+        data = [item.model_dump(mode="json") if hasattr(item, "model_dump") else item for item in data]
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 

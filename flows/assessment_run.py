@@ -9,26 +9,28 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from assessment import assessments
-from assessment.cohorts import get_team
-from assessment.db import transaction
-from assessment.models import Cycle
-from assessment.permissions import resolve_actor
-from assessment.rubric import DEFAULT_RUBRIC, load_rubric
-from assessment.scoring import AssessmentResult
-from assessment.workbook import WorkbookContext, WorkbookRatings, read_workbooks
+from assessment.cohorts.people import resolve_actor
+from assessment.cohorts.service import get_team
+from assessment.core.db import transaction
+from assessment.selfassessment import service as assessments
+from assessment.selfassessment.models import Cycle
+from assessment.selfassessment.reading import read_workbooks
+from assessment.selfassessment.rubric import DEFAULT_RUBRIC, load_rubric
+from assessment.selfassessment.scoring import AssessmentResult
+from assessment.selfassessment.shapes import WorkbookRatings
 from flows.progress import Progress
 
 
 @task(name="validate workbooks", cache_policy=NO_CACHE)
-def validate(files: list[str], jurisdiction: str, cohort: str, cycle: str, actor: str | None, rubric_ref: str) -> list[WorkbookRatings]:
+def validate(
+    files: list[str], jurisdiction: str, cohort: str, cycle: Cycle, actor: str | None, rubric_ref: str
+) -> list[WorkbookRatings]:
     """Check the actor may submit, then read every workbook; any problem stops the run."""
     rubric = load_rubric(rubric_ref)
     with transaction() as session:
-        who = resolve_actor(session, actor)
-        _, place, group, parsed = assessments.authorize_submit(session, who, jurisdiction, cohort, cycle)
-        assessments.check_rubric(session, rubric)
-    context = WorkbookContext(jurisdiction=place.name, cohort=group.name, cycle=parsed.value)
+        context = assessments.submission_context(
+            session, resolve_actor(session, actor), jurisdiction, cohort, cycle, rubric
+        )
     progress = Progress("Reading workbooks", total=len(files))
     workbooks = read_workbooks([Path(f) for f in files], rubric, context, on_read=progress.advance)
     progress.done()
@@ -36,20 +38,31 @@ def validate(files: list[str], jurisdiction: str, cohort: str, cycle: str, actor
 
 
 @task(name="aggregate ratings", cache_policy=NO_CACHE)
-def aggregate(workbooks: list[WorkbookRatings]) -> list[dict[str, int | None]]:
+def aggregate(workbooks: list[WorkbookRatings]) -> assessments.Responses:
+    """Every respondent's levels, one mapping per workbook."""
     return assessments.responses_of(workbooks)
 
 
 @task(name="score", cache_policy=NO_CACHE)
-def score(responses: list[dict[str, int | None]], jurisdiction: str, cohort: str, cycle: str, rubric_ref: str) -> AssessmentResult:
+def score(
+    responses: assessments.Responses, jurisdiction: str, cohort: str, cycle: Cycle, rubric_ref: str
+) -> AssessmentResult:
+    """The team's scores, with the change since its stored result of the previous cycle."""
     with transaction() as session:
         team, _, _ = get_team(session, jurisdiction, cohort)
-        return assessments.score_run(session, team, Cycle(cycle), load_rubric(rubric_ref), responses)
+        return assessments.score_run(session, team, cycle, load_rubric(rubric_ref), responses)
 
 
 @task(name="persist", cache_policy=NO_CACHE)
-def persist(workbooks: list[WorkbookRatings], result: AssessmentResult, jurisdiction: str, cohort: str, cycle: str,
-            actor: str | None, rubric_ref: str) -> assessments.RunSummary:
+def persist(
+    workbooks: list[WorkbookRatings],
+    result: AssessmentResult,
+    jurisdiction: str,
+    cohort: str,
+    cycle: Cycle,
+    actor: str | None,
+    rubric_ref: str,
+) -> assessments.RunSummary:
     """Ratings, scores and history in one transaction: all stored or none."""
     with transaction() as session:
         who = resolve_actor(session, actor)
@@ -59,7 +72,7 @@ def persist(workbooks: list[WorkbookRatings], result: AssessmentResult, jurisdic
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(summary: assessments.RunSummary) -> None:
     """Domain scores as a table artifact; stage, gaps and disagreements as markdown."""
-    key = artifact_key(summary.jurisdiction, summary.cycle)
+    key = artifact_key(summary.jurisdiction, summary.cycle.value)
     change = summary.result.change.domains if summary.result.change else {}
     create_table_artifact(
         key=f"{key}-domains",
@@ -76,13 +89,17 @@ def publish(summary: assessments.RunSummary) -> None:
         ],
         description=f"Domain scores: {summary.jurisdiction}, {summary.cohort}, {summary.cycle}",
     )
-    create_markdown_artifact(key=f"{key}-summary", markdown=summary_markdown(summary),
-                             description=f"Assessment summary: {summary.jurisdiction}, {summary.cycle}")
+    create_markdown_artifact(
+        key=f"{key}-summary",
+        markdown=summary_markdown(summary),
+        description=f"Assessment summary: {summary.jurisdiction}, {summary.cycle}",
+    )
 
 
 @flow(name="assessment-run", log_prints=False)
-def assessment_run(jurisdiction: str, cohort: str, cycle: str, files: list[str], actor: str | None = None,
-                   rubric: str = DEFAULT_RUBRIC) -> assessments.RunSummary:
+def assessment_run(
+    jurisdiction: str, cohort: str, cycle: str, files: list[str], actor: str | None = None, rubric: str = DEFAULT_RUBRIC
+) -> assessments.RunSummary:
     """Score a team's filled self-assessment workbooks (one per respondent) and store the result.
 
     Args:
@@ -93,10 +110,11 @@ def assessment_run(jurisdiction: str, cohort: str, cycle: str, files: list[str],
         actor: Email of the person launching the run (default: the administrator).
         rubric: The rubric file's name in rubrics/ (leave as is).
     """
-    workbooks = validate(files, jurisdiction, cohort, cycle, actor, rubric)
+    stage = assessments.parse_cycle(cycle)  # read once, here: the tasks get the Cycle itself
+    workbooks = validate(files, jurisdiction, cohort, stage, actor, rubric)
     responses = aggregate(workbooks)
-    result = score(responses, jurisdiction, cohort, cycle, rubric)
-    summary = persist(workbooks, result, jurisdiction, cohort, cycle, actor, rubric)
+    result = score(responses, jurisdiction, cohort, stage, rubric)
+    summary = persist(workbooks, result, jurisdiction, cohort, stage, actor, rubric)
     publish(summary)
     return summary
 
@@ -114,15 +132,23 @@ def summary_markdown(summary: assessments.RunSummary) -> str:
         f"Cohort **{summary.cohort}** - submission {summary.submission} ({summary.outcome}) "
         f"by {summary.submitted_by}, {result.respondents} respondent(s).",
         "",
-        f"**Maturity stage:** {overall.stage} {overall.stage_name}  " if overall.stage else "**Maturity stage:** not enough ratings",
+        f"**Maturity stage:** {overall.stage} {overall.stage_name}  "
+        if overall.stage
+        else "**Maturity stage:** not enough ratings",
         f"**Overall:** {overall.mean} on the 1-4 scale, {overall.score} of 100" if overall.mean is not None else "",
     ]
     if result.change:
-        lines.append(f"**Change since {result.change.since_cycle}:** {result.change.overall.change:+} points"
-                     if result.change.overall.change is not None else "")
-    lines += ["", "## Largest gaps"] + [f"- `{g}` {names[g].text} (team rating {names[g].rating})" for g in result.gaps]
+        lines.append(
+            f"**Change since {result.change.since_cycle}:** {result.change.overall.change:+} points"
+            if result.change.overall.change is not None
+            else ""
+        )
+    lines += ["", "## Largest gaps"]
+    lines += [f"- `{g}` {names[g].text} (team rating {names[g].rating})" for g in result.gaps]
     lines += ["", "## Disagreements to discuss"]
-    lines += [f"- `{d}` {names[d].text} (levels given: {', '.join(map(str, names[d].levels))})" for d in result.disagreements] or ["- none"]
+    lines += [
+        f"- `{d}` {names[d].text} (levels given: {', '.join(map(str, names[d].levels))})" for d in result.disagreements
+    ] or ["- none"]
     insufficient = [d.title for d in result.domains if d.insufficient]
     if insufficient:
         lines += ["", "## Not enough ratings", "Left out of the overall: " + ", ".join(insufficient)]

@@ -12,11 +12,14 @@ TAGS = ["equity-accelerator"]
 
 def deployments() -> list[Any]:
     """The flows a team launches from the Prefect UI, with their parameters as the form's fields."""
+    # Any: Prefect types to_deployment as "deployment or coroutine" (it is sync-compatible); here it is the former.
     return [
         assessment_run.to_deployment(
             name="assessment-run",
-            description="Score a team's filled self-assessment workbooks (paths on the server running this) "
-                        "and store the result. Refused with every problem listed; nothing half-written.",
+            description=(
+                "Score a team's filled self-assessment workbooks (paths on the server running this) "
+                "and store the result. Refused with every problem listed; nothing half-written."
+            ),
             tags=TAGS,
         ),
         roadmap_build.to_deployment(

@@ -13,7 +13,10 @@ class Progress:
     def __init__(self, description: str, total: int) -> None:
         self.total = max(total, 1)
         self.count = 0
-        self.artifact_id: UUID = create_progress_artifact(progress=0.0, description=description)  # type: ignore[assignment]
+        created = create_progress_artifact(progress=0.0, description=description)
+        # Prefect types it as an id or, in async code, a coroutine; flows here are synchronous.
+        assert isinstance(created, UUID)
+        self.artifact_id = created
 
     def advance(self, *_: object) -> None:
         self.count += 1

@@ -8,26 +8,15 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from assessment.db import transaction
-from assessment.errors import ValidationFailed
-from assessment.models import utcnow
-from assessment.permissions import resolve_actor
-from assessment.roadmap_store import next_version, record_version
+from assessment.cohorts.people import resolve_actor
+from assessment.core.db import transaction
+from assessment.core.fields import utcnow
+from assessment.roadmap.service import next_version, record_version
+from assessment.roadmap.snapshot import roadmap_view
+from assessment.roadmap.view import RoadmapView
 from flows.assessment_run import artifact_key
 from flows.progress import Progress
-from roadmaps.build import roadmap_view
-from roadmaps.view import RoadmapView
-
-FORMATS = ("pdf", "xlsx", "html")
-
-
-def parse_formats(text: str) -> list[str]:
-    wanted = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        raise ValidationFailed(f"Unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}, "
-                               "comma-separated, e.g. --format pdf,xlsx,html.")
-    return list(dict.fromkeys(wanted))
+from roadmaps.registry import parse_formats, renderers
 
 
 @task(name="snapshot the plan", cache_policy=NO_CACHE)
@@ -41,33 +30,43 @@ def snapshot(jurisdiction: str, cohort: str, actor: str | None) -> RoadmapView:
 
 @task(name="render", cache_policy=NO_CACHE)
 def render(view: RoadmapView, fmt: str, out: str) -> str:
-    from roadmaps.html import render_html
-    from roadmaps.pdf import render_pdf
-    from roadmaps.xlsx import render_xlsx
-
-    writer = {"pdf": render_pdf, "xlsx": render_xlsx, "html": render_html}[fmt]
+    """Lay the view out in one registered format (a name ``parse_formats`` returned); the file's path."""
     slug = artifact_key(view.jurisdiction, "roadmap", f"v{view.version}")
-    return str(writer(view, Path(out) / f"{slug}.{fmt}"))
+    return str(renderers()[fmt].write(view, Path(out), slug))
 
 
 @task(name="keep the version", cache_policy=NO_CACHE)
 def keep(view: RoadmapView, formats: list[str], actor: str | None) -> int:
+    """Store the view as its numbered version, with the formats it was rendered in."""
     with transaction() as session:
         who = resolve_actor(session, actor)
-        record_version(session, who, view.jurisdiction, view.cohort, view.version, view.built_at,
-                       view.model_dump(mode="json"), formats)
+        record_version(
+            session,
+            who,
+            view.jurisdiction,
+            view.cohort,
+            view.version,
+            view.built_at,
+            view.model_dump(mode="json"),
+            formats,
+        )
     return view.version
 
 
 @flow(name="roadmap-build")
-def roadmap_build(jurisdiction: str, cohort: str, formats: str = "pdf,xlsx,html", out: str = "roadmaps-output",
-                  actor: str | None = None) -> dict[str, object]:
+def roadmap_build(
+    jurisdiction: str,
+    cohort: str,
+    formats: str = "pdf,xlsx,html",
+    out: str = "roadmaps-output",
+    actor: str | None = None,
+) -> dict[str, object]:
     """Build the team's action roadmap as PDF, XLSX and/or HTML, as a new numbered version.
 
     Args:
         jurisdiction: The jurisdiction's name, e.g. Alder County.
         cohort: The cohort's name.
-        formats: Comma-separated: pdf, xlsx, html.
+        formats: Comma-separated: pdf, xlsx, html (or any other registered format).
         out: Folder for the files, on the server running this.
         actor: Email of the person building it (default: the administrator).
     """
@@ -75,17 +74,29 @@ def roadmap_build(jurisdiction: str, cohort: str, formats: str = "pdf,xlsx,html"
     view = snapshot(jurisdiction, cohort, actor)
     Path(out).mkdir(parents=True, exist_ok=True)
     progress = Progress("Rendering the roadmap", total=len(wanted))
-    files = []
+    files: list[str] = []
     for fmt in wanted:
         files.append(render(view, fmt, out))
         progress.advance()
     version = keep(view, wanted, actor)
     create_markdown_artifact(
         key=artifact_key(view.jurisdiction, "roadmap"),
-        markdown="\n".join([f"# Action roadmap v{version}: {view.jurisdiction}", "",
-                            f"{len(view.goals)} goal(s), {len(view.open_barriers)} open barrier(s).", ""]
-                           + [f"- {f}" for f in files]),
+        markdown="\n".join(
+            [
+                f"# Action roadmap v{version}: {view.jurisdiction}",
+                "",
+                f"{len(view.goals)} goal(s), {len(view.open_barriers)} open barrier(s).",
+                "",
+            ]
+            + [f"- {f}" for f in files]
+        ),
         description=f"Action roadmap v{version}, {view.jurisdiction}",
     )
-    return {"jurisdiction": view.jurisdiction, "cohort": view.cohort, "version": version, "files": files,
-            "goals": len(view.goals), "open_barriers": len(view.open_barriers)}
+    return {
+        "jurisdiction": view.jurisdiction,
+        "cohort": view.cohort,
+        "version": version,
+        "files": files,
+        "goals": len(view.goals),
+        "open_barriers": len(view.open_barriers),
+    }

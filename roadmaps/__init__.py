@@ -1,1 +1,8 @@
-"""What is rendered for people: roadmaps and reports. Reads the domain, never writes it."""
+"""What is rendered for people: a view model in, a file out. Never queries or writes the database.
+
+- ``registry``: the one registry of formats (``register_renderer``, ``renderers``, ``parse_formats``);
+  each renderer module registers itself on import, the built-in ones the same way an extension would.
+- ``pdf`` (with ``pdf_pages``, ``pdf_goals``, ``pdf_barriers``, ``pdf_theme``, ``gantt``, ``fonts``),
+  ``xlsx`` and ``html`` (with ``templates/``): the built-in formats of the action roadmap.
+- ``text``: how dates, numbers and shares read in every format.
+"""

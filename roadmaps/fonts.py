@@ -13,7 +13,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from assessment.errors import AcceleratorError
+from assessment.core.errors import AcceleratorError
 
 FONT_ROOT = Path("/usr/share/fonts/truetype")
 
@@ -67,12 +67,7 @@ class FontSet:
 
 
 def _is_hangul(code: int) -> bool:
-    return (
-        0x1100 <= code <= 0x11FF
-        or 0x3130 <= code <= 0x318F
-        or 0xA960 <= code <= 0xA97F
-        or 0xAC00 <= code <= 0xD7FF
-    )
+    return 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F or 0xA960 <= code <= 0xA97F or 0xAC00 <= code <= 0xD7FF
 
 
 def _register(name: str, path: Path, **options: int) -> frozenset[int]:
@@ -95,9 +90,7 @@ def _family(name: str, bold: str, italic: str) -> None:
 def register_fonts(files: FontFiles = FontFiles()) -> FontSet:
     """Register the fonts with reportlab once; warn and fall back when a script's font is missing."""
     if not files.base.exists():
-        raise FontsMissing(
-            f"The PDF font {files.base} is missing. Install it with: apt-get install fonts-dejavu-core"
-        )
+        raise FontsMissing(f"The PDF font {files.base} is missing. Install it with: apt-get install fonts-dejavu-core")
     coverage = {BASE: _register(BASE, files.base)}
     bold = BASE_BOLD if files.base_bold.exists() else BASE
     if files.base_bold.exists():

@@ -10,8 +10,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from assessment.roadmap.view import GoalView, Quarter
 from roadmaps.fonts import markup, register_fonts
-from roadmaps.formats import format_date, shorten
 from roadmaps.pdf_theme import (
     ACCENT,
     BAR_FILL,
@@ -23,7 +23,7 @@ from roadmaps.pdf_theme import (
     ZEBRA,
     styles,
 )
-from roadmaps.view import GoalView, Quarter
+from roadmaps.text import format_date, shorten
 
 LABEL_SHARE = 0.38
 HEADER_HEIGHT = 30.0
@@ -47,9 +47,7 @@ class Gantt(Flowable):
     def _label(self, goal: GoalView) -> Paragraph:
         style = styles()
         statement = markup(shorten(goal.statement, 95))
-        details = markup(
-            " · ".join(x for x in (goal.status_label, goal.owner, f"due {format_date(goal.due)}") if x)
-        )
+        details = markup(" · ".join(x for x in (goal.status_label, goal.owner, f"due {format_date(goal.due)}") if x))
         return Paragraph(
             f"<b>{goal.rank}.</b> {statement}<br/><font size='7' color='{MUTED_HEX}'>{details}</font>",
             style.cell,
@@ -60,8 +58,7 @@ class Gantt(Flowable):
         label_width = availWidth * LABEL_SHARE - 2 * ROW_PADDING
         self._labels = [self._label(goal) for goal in self.goals]
         self._row_heights = [
-            max(ROW_MIN_HEIGHT, label.wrap(label_width, availHeight)[1] + 2 * ROW_PADDING)
-            for label in self._labels
+            max(ROW_MIN_HEIGHT, label.wrap(label_width, availHeight)[1] + 2 * ROW_PADDING) for label in self._labels
         ]
         self.height = HEADER_HEIGHT + sum(self._row_heights)
         return self.width, self.height
@@ -97,9 +94,7 @@ class Gantt(Flowable):
 
         # Painted back to front: shading and labels, grid, the build-day line, then bars on top.
         bottoms = [top - HEADER_HEIGHT - sum(self._row_heights[: i + 1]) for i in range(len(self.goals))]
-        for index, (label, bottom, height) in enumerate(
-            zip(self._labels, bottoms, self._row_heights, strict=True)
-        ):
+        for index, (label, bottom, height) in enumerate(zip(self._labels, bottoms, self._row_heights, strict=True)):
             if index % 2 == 1:
                 canvas.setFillColor(ZEBRA)
                 canvas.rect(0, bottom, self.width, height, stroke=0, fill=1)
@@ -154,9 +149,7 @@ class Gantt(Flowable):
         canvas.setFillColor(BAR_FILL)
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(0.7)
-        canvas.roundRect(
-            left, middle - BAR_HEIGHT / 2, max(right - left, 2.0), BAR_HEIGHT, 2, stroke=1, fill=1
-        )
+        canvas.roundRect(left, middle - BAR_HEIGHT / 2, max(right - left, 2.0), BAR_HEIGHT, 2, stroke=1, fill=1)
         # The rank beside its bar ties a bar far from its label back to the goal's row.
         rank = str(goal.rank)
         canvas.setFont(register_fonts().bold, 7.5)
@@ -219,6 +212,4 @@ def legend(width: float, built: date | None) -> Drawing:
 
 def _legend_diamond(*, fill: Color) -> Polygon:
     d = DIAMOND
-    return Polygon(
-        [11, 9 + d, 11 + d, 9, 11, 9 - d, 11 - d, 9], strokeColor=INK, fillColor=fill, strokeWidth=0.9
-    )
+    return Polygon([11, 9 + d, 11 + d, 9, 11, 9 - d, 11 - d, 9], strokeColor=INK, fillColor=fill, strokeWidth=0.9)

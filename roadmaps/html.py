@@ -8,8 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from roadmaps.formats import format_date, format_number, format_share, shorten
-from roadmaps.view import GoalView, MilestoneView, Quarter, RoadmapView
+from assessment.roadmap.view import GoalView, MilestoneView, Quarter, RoadmapView
+from roadmaps.registry import register_renderer
+from roadmaps.text import format_date, format_number, format_share, shorten
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GOALS = 5
@@ -111,3 +112,6 @@ def _cell(goal: GoalView, quarter: Quarter) -> QuarterCell:
         due=goal.due if quarter.start <= goal.due <= quarter.end else None,
         milestones=[m for m in goal.milestones if m.when and quarter.start <= m.when <= quarter.end],
     )
+
+
+register_renderer("html", ".html", render_html)

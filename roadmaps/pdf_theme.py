@@ -10,9 +10,9 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import TableStyle
+from reportlab.platypus import Paragraph, TableStyle
 
-from roadmaps.fonts import register_fonts
+from roadmaps.fonts import markup, register_fonts
 
 PAGE = letter
 MARGIN = 0.75 * inch
@@ -53,9 +53,7 @@ class Styles:
 def styles() -> Styles:
     """The paragraph styles, built once fonts are registered."""
     fonts = register_fonts()
-    base = ParagraphStyle(
-        "base", fontName=fonts.base, fontSize=10, leading=13.5, textColor=INK, alignment=TA_LEFT
-    )
+    base = ParagraphStyle("base", fontName=fonts.base, fontSize=10, leading=13.5, textColor=INK, alignment=TA_LEFT)
 
     def make(name: str, **changes: object) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **changes)
@@ -72,9 +70,7 @@ def styles() -> Styles:
             spaceAfter=10,
             keepWithNext=1,
         ),
-        h2=make(
-            "h2", fontName=fonts.bold, fontSize=13, leading=17, spaceBefore=6, spaceAfter=6, keepWithNext=1
-        ),
+        h2=make("h2", fontName=fonts.bold, fontSize=13, leading=17, spaceBefore=6, spaceAfter=6, keepWithNext=1),
         h3=make(
             "h3",
             fontName=fonts.bold,
@@ -116,3 +112,14 @@ def table_style(*, header: bool = True, zebra_from: int = 1, rows: int = 0) -> T
         if (row - zebra_from) % 2 == 1:
             commands.append(("BACKGROUND", (0, row), (-1, row), ZEBRA))
     return TableStyle(commands)
+
+
+def paragraph(text: str, style: ParagraphStyle, *, bold: bool = False) -> Paragraph:
+    """A paragraph of user text, escaped and in fonts that can draw it."""
+    return Paragraph(markup(text, bold=bold), style)
+
+
+def widths(*inches: float) -> list[float]:
+    """Column widths given in inches, scaled to fill the frame exactly."""
+    scale = FRAME_WIDTH / sum(inches)
+    return [w * scale for w in inches]

@@ -15,8 +15,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.cells import set_text
-from roadmaps.view import RoadmapView
+from assessment.core.xlsx import set_text
+from assessment.roadmap.view import RoadmapView
+from roadmaps.registry import register_renderer
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -217,3 +218,6 @@ def _about(sheet: Worksheet, view: RoadmapView) -> None:
             cell.alignment = Alignment(horizontal="left")
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 44
+
+
+register_renderer("xlsx", ".xlsx", render_xlsx)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from assessment.rubric import Rubric, parse_rubric
+from assessment.selfassessment.rubric import Rubric, parse_rubric
 
-LEVELS = [{"value": 1, "name": "Not yet started"}, {"value": 2, "name": "Emerging"},
-          {"value": 3, "name": "Developing"}, {"value": 4, "name": "Institutionalized"}]
+LEVELS = [
+    {"value": 1, "name": "Not yet started"},
+    {"value": 2, "name": "Emerging"},
+    {"value": 3, "name": "Developing"},
+    {"value": 4, "name": "Institutionalized"},
+]
 
 
 def indicator(ident: str) -> dict[str, object]:

@@ -12,10 +12,9 @@ from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
-    from assessment.assessments import RunSummary
+    from assessment.selfassessment.service import RunSummary
 
 app = typer.Typer(help="The C&P equity self-assessment: workbooks, runs and results.", no_args_is_help=True)
-
 
 
 @app.command()
@@ -27,16 +26,14 @@ def template(
     out: Annotated[Path, typer.Option(help="Where to write the workbook (.xlsx).")],
 ) -> None:
     """Write the blank self-assessment workbook to hand to each team member."""
-    from assessment.assessments import template_context
-    from assessment.rubric import load_rubric
-    from assessment.workbook import write_template
+    from assessment.selfassessment.service import write_team_template
 
-    rubric = load_rubric()
     with acting(ctx) as (session, actor):
-        context = template_context(session, actor, jurisdiction, cohort, cycle)
-    path = write_template(rubric, out, context)
-    console.print(f"Wrote {escape(path)}: {len(rubric.indicators)} practices in {len(rubric.domains)} domains "
-                  f"for {escape(context.jurisdiction)}, {context.cycle}. Give one copy to each respondent.")
+        written = write_team_template(session, actor, jurisdiction, cohort, cycle, out)
+    console.print(
+        f"Wrote {escape(written.path)}: {written.practices} practices in {written.domains} domains "
+        f"for {escape(written.jurisdiction)}, {written.cycle.value}. Give one copy to each respondent."
+    )
 
 
 @app.command()
@@ -72,7 +69,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a stored assessment result."""
-    from assessment.assessments import show as show_result
+    from assessment.selfassessment.service import show as show_result
 
     with acting(ctx) as (session, actor):
         summary = show_result(session, actor, jurisdiction, cohort, cycle)
@@ -88,7 +85,7 @@ def as_contract(summary: RunSummary) -> dict[str, object]:
     return {
         "jurisdiction": summary.jurisdiction,
         "cohort": summary.cohort,
-        "cycle": summary.cycle,
+        "cycle": summary.cycle.value,
         "assessment_id": summary.assessment_id,
         "submission": summary.submission,
         "submitted_at": summary.submitted_at.isoformat(),
@@ -121,10 +118,14 @@ def print_summary(summary: RunSummary) -> None:
         "unchanged": "already stored with the same answers; nothing changed",
         "stored": "stored",
     }[summary.outcome]
-    console.print(f"[bold]{escape(summary.jurisdiction)}[/] · {escape(summary.cohort)} · {summary.cycle} "
-                  f"self-assessment, submission {summary.submission} ({outcome})")
-    console.print(f"{result.respondents} respondent(s); submitted by {escape(summary.submitted_by)} "
-                  f"on {summary.submitted_at:%Y-%m-%d %H:%M} UTC")
+    console.print(
+        f"[bold]{escape(summary.jurisdiction)}[/] · {escape(summary.cohort)} · {summary.cycle.value} "
+        f"self-assessment, submission {summary.submission} ({outcome})"
+    )
+    console.print(
+        f"{result.respondents} respondent(s); submitted by {escape(summary.submitted_by)} "
+        f"on {summary.submitted_at:%Y-%m-%d %H:%M} UTC"
+    )
     change = result.change
     table = Table(title="Domain scores", title_justify="left")
     table.add_column("Domain")
@@ -134,9 +135,12 @@ def print_summary(summary: RunSummary) -> None:
     if change:
         table.add_column(f"Change since {change.since_cycle}", justify="right")
     for d in result.domains:
-        row = [escape(d.title), "–" if d.mean is None else f"{d.mean:.2f}",
-               "–" if d.score is None else f"{d.score:.1f}",
-               f"{d.rated}/{d.total}" + (" (too few: left out)" if d.insufficient else "")]
+        row = [
+            escape(d.title),
+            "–" if d.mean is None else f"{d.mean:.2f}",
+            "–" if d.score is None else f"{d.score:.1f}",
+            f"{d.rated}/{d.total}" + (" (too few: left out)" if d.insufficient else ""),
+        ]
         if change:
             row.append(_signed(change.domains[d.id].change) if d.id in change.domains else "")
         table.add_row(*row)
@@ -162,8 +166,8 @@ def print_summary(summary: RunSummary) -> None:
         talk.add_column("Practice")
         talk.add_column("Levels given")
         talk.add_column("What it asks")
-        for d in result.disagreements:
-            talk.add_row(d, ", ".join(map(str, texts[d].levels)), escape(texts[d].text))
+        for ident in result.disagreements:
+            talk.add_row(ident, ", ".join(map(str, texts[ident].levels)), escape(texts[ident].text))
         console.print(talk)
     else:
         console.print("No disagreements of 2 or more levels.")

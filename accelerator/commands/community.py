@@ -10,8 +10,9 @@ from accelerator.context import acting
 from accelerator.options import JsonOption
 from accelerator.output import console, escape, print_json
 
-app = typer.Typer(help="Community input (listening sessions, CBO surveys, ...) and engagement level.", no_args_is_help=True)
-
+app = typer.Typer(
+    help="Community input (listening sessions, CBO surveys, ...) and engagement level.", no_args_is_help=True
+)
 
 
 @app.command("add-input")
@@ -28,22 +29,26 @@ def add_input(
     as_json: JsonOption = False,
 ) -> None:
     """Record community input and link it to the barriers it speaks to."""
-    from assessment.community import add_input as record_input
-    from assessment.community import input_dict, link_input
-    from assessment.shapes import InputCreate, validate
+    from assessment.community.service import add_input as record_input
+    from assessment.community.shapes import InputCreate
+    from assessment.core.shapes import validate
 
-    data = {"source": source, "held_on": held_on, "participants": participants, "organizations": organization or [],
-            "themes": theme or [], "quotes": quote or []}
+    data: dict[str, object] = {
+        "source": source,
+        "held_on": held_on,
+        "participants": participants,
+        "organizations": organization or [],
+        "themes": theme or [],
+        "quotes": quote or [],
+        "barriers": barrier or [],
+    }
     with acting(ctx) as (session, actor):
-        item = record_input(session, actor, jurisdiction, validate(InputCreate, data, "community input"))
-        for barrier_id in barrier or []:
-            link_input(session, actor, item.id, barrier_id)  # type: ignore[arg-type]
-        shown = input_dict(session, item)
+        shown = record_input(session, actor, jurisdiction, validate(InputCreate, data, "community input"))
     if as_json:
         print_json(shown)
         return
-    linked = f", linked to barrier(s) {', '.join(map(str, shown['barriers']))}" if shown["barriers"] else ""
-    console.print(f"Recorded community input {shown['id']} ({shown['source_label']}, {shown['held_on']}){linked}.")
+    linked = f", linked to barrier(s) {', '.join(map(str, shown.barriers))}" if shown.barriers else ""
+    console.print(f"Recorded community input {shown.id} ({shown.source_label}, {shown.held_on}){linked}.")
 
 
 @app.command("set-engagement")
@@ -57,13 +62,14 @@ def set_engagement(
     as_json: JsonOption = False,
 ) -> None:
     """Rate the team's community engagement, current and aspirational."""
-    from assessment.community import engagement_dict
-    from assessment.community import set_engagement as record
+    from assessment.community.engagement import set_engagement as record
 
     with acting(ctx) as (session, actor):
-        shown = engagement_dict(record(session, actor, jurisdiction, cohort, current, aspirational, evidence))
+        shown = record(session, actor, jurisdiction, cohort, current, aspirational, evidence)
     if as_json:
         print_json(shown)
         return
-    console.print(f"Community engagement of {escape(jurisdiction)}: {shown['current']} {escape(shown['current_name'])} now, "
-                  f"aiming for {shown['aspirational']} {escape(shown['aspirational_name'])}.")
+    console.print(
+        f"Community engagement of {escape(jurisdiction)}: {shown.current} {escape(shown.current_name)} now, "
+        f"aiming for {shown.aspirational} {escape(shown.aspirational_name)}."
+    )

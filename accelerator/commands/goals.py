@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,10 +10,14 @@ from accelerator.context import acting
 from accelerator.options import JsonOption, given, parse_date
 from accelerator.output import console, err_console, escape, print_json
 
-app = typer.Typer(help="Near-term process-change goals (SMART), milestones and measured progress.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from assessment.goals.models import GoalPublic
+
+app = typer.Typer(
+    help="Near-term process-change goals (SMART), milestones and measured progress.", no_args_is_help=True
+)
 milestone_app = typer.Typer(help="A goal's milestones.", no_args_is_help=True)
 app.add_typer(milestone_app, name="milestone")
-
 
 
 def _warn(warnings: list[str]) -> None:
@@ -21,16 +25,18 @@ def _warn(warnings: list[str]) -> None:
         err_console.print(f"[yellow]Warning:[/] {escape(warning)}")
 
 
-def print_goal(data: dict[str, Any]) -> None:
-    console.print(f"[bold]Goal {data['id']}[/] (version {data['version']}, {data['status_label']}): {escape(data['statement'])}")
-    measure = data.get("measure") or "–"
-    console.print(f"  Measure: {escape(measure)}: from {data.get('baseline') or '–'} to {data.get('target') or '–'} "
-                  f"{escape(data.get('unit') or '')}; latest {data.get('latest_value') or '–'}")
-    console.print(f"  Due {data['due']}; owner {escape(data.get('owner') or '–')}; removes barrier(s) "
-                  f"{', '.join(map(str, data.get('barriers') or []))}")
-    for m in data.get("milestones") or []:
-        mark = f"done {m['done']}" if m.get("done") else f"due {m.get('due') or '–'}"
-        console.print(f"  - milestone {m['id']}: {escape(m['title'])} ({mark}, {escape(m.get('owner') or 'no owner')})")
+def print_goal(goal: GoalPublic) -> None:
+    console.print(f"[bold]Goal {goal.id}[/] (version {goal.version}, {goal.status_label}): {escape(goal.statement)}")
+    console.print(
+        f"  Measure: {escape(goal.measure or '–')}: from {goal.baseline or '–'} to {goal.target or '–'} "
+        f"{escape(goal.unit)}; latest {goal.latest_value or '–'}"
+    )
+    console.print(
+        f"  Due {goal.due}; owner {escape(goal.owner or '–')}; removes barrier(s) {', '.join(map(str, goal.barriers))}"
+    )
+    for m in goal.milestones:
+        mark = f"done {m.done}" if m.done else f"due {m.due or '–'}"
+        console.print(f"  - milestone {m.id}: {escape(m.title)} ({mark}, {escape(m.owner or 'no owner')})")
 
 
 @app.command()
@@ -50,14 +56,23 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Set a near-term goal for the team."""
-    from assessment.goals import add_goal, goal_dict
-    from assessment.shapes import GoalCreate, validate
+    from assessment.core.shapes import validate
+    from assessment.goals.service import add_goal
+    from assessment.goals.shapes import GoalCreate
 
     with acting(ctx) as (session, actor):
-        data = given(statement=statement, barriers=barrier, due=due, measure=measure, baseline=baseline, target=target,
-                      unit=unit, owner=owner or actor.email, indicators=indicator or [])
-        goal, warnings = add_goal(session, actor, jurisdiction, cohort, validate(GoalCreate, data, "goal"))
-        shown = goal_dict(session, goal)
+        data = given(
+            statement=statement,
+            barriers=barrier,
+            due=due,
+            measure=measure,
+            baseline=baseline,
+            target=target,
+            unit=unit,
+            owner=owner,
+            indicators=indicator or [],
+        )
+        shown, warnings = add_goal(session, actor, jurisdiction, cohort, validate(GoalCreate, data, "goal"))
     if as_json:
         print_json(shown)
         return
@@ -75,10 +90,10 @@ def list_(
     """List the team's goals with their progress."""
     from rich.table import Table
 
-    from assessment.goals import goal_dict, list_goals
+    from assessment.goals.service import list_goals
 
     with acting(ctx) as (session, actor):
-        rows = [goal_dict(session, g) for g in list_goals(session, actor, jurisdiction, cohort)]
+        rows = list_goals(session, actor, jurisdiction, cohort)
     if as_json:
         print_json(rows)
         return
@@ -86,10 +101,17 @@ def list_(
     for column in ("ID", "Statement", "Due", "Owner", "Status", "Milestones", "Measure"):
         table.add_column(column)
     for g in rows:
-        done = sum(1 for m in g["milestones"] if m.get("done"))
-        share = g.get("measure_share")
-        table.add_row(str(g["id"]), escape(g["statement"]), g["due"], escape(g.get("owner") or "–"), g["status_label"],
-                      f"{done}/{len(g['milestones'])}", "–" if share is None else f"{share:.0%} of the way")
+        done = sum(1 for m in g.milestones if m.done)
+        share = g.measure_share
+        table.add_row(
+            str(g.id),
+            escape(g.statement),
+            g.due.isoformat(),
+            escape(g.owner or "–"),
+            g.status_label,
+            f"{done}/{len(g.milestones)}",
+            "–" if share is None else f"{share:.0%} of the way",
+        )
     console.print(table if rows else "No goals set yet.")
 
 
@@ -97,7 +119,9 @@ def list_(
 def update(
     ctx: typer.Context,
     goal_id: Annotated[int, typer.Argument(help="Goal id.")],
-    status: Annotated[str | None, typer.Option(help="not_started, on_track, at_risk, off_track, done, dropped.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="not_started, on_track, at_risk, off_track, done, dropped.")
+    ] = None,
     note: Annotated[str, typer.Option(help="Why (required when dropping a goal).")] = "",
     expected_version: Annotated[int | None, typer.Option("--expected-version", help="The version you read.")] = None,
     statement: Annotated[str | None, typer.Option()] = None,
@@ -113,21 +137,34 @@ def update(
     as_json: JsonOption = False,
 ) -> None:
     """Change a goal's status or fields, or record its measure's latest value."""
-    from assessment.goals import get_goal, goal_dict, record_measure, update_goal
-    from assessment.shapes import GoalUpdate, validate
+    from assessment.core.shapes import validate
+    from assessment.goals.milestones import change_goal
+    from assessment.goals.shapes import GoalUpdate
 
-    changes = given(status=status, statement=statement, measure=measure, baseline=baseline, target=target, unit=unit,
-                     due=due, owner=owner, barriers=barrier or [])
+    changes = given(
+        status=status,
+        statement=statement,
+        measure=measure,
+        baseline=baseline,
+        target=target,
+        unit=unit,
+        due=due,
+        owner=owner,
+        barriers=barrier or [],
+    )
     if not changes and value is None:
         raise typer.BadParameter("Nothing to change: give --status, --value or a field such as --due.")
-    warnings: list[str] = []
     with acting(ctx) as (session, actor):
-        if changes:
-            goal, warnings = update_goal(session, actor, goal_id, validate(GoalUpdate, changes, "change"),
-                                         expected_version, note)
-        if value is not None:
-            record_measure(session, actor, goal_id, value, parse_date(as_of, "--as-of"), note)
-        shown = goal_dict(session, get_goal(session, actor, goal_id))
+        shown, warnings = change_goal(
+            session,
+            actor,
+            goal_id,
+            validate(GoalUpdate, changes, "change"),
+            expected_version,
+            note,
+            value,
+            parse_date(as_of, "--as-of"),
+        )
     if as_json:
         print_json(shown)
         return
@@ -145,17 +182,18 @@ def milestone_add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a milestone to a goal."""
-    from assessment.goals import add_milestone, milestone_dict
-    from assessment.shapes import MilestoneCreate, validate
+    from assessment.core.shapes import validate
+    from assessment.goals.milestones import add_milestone
+    from assessment.goals.shapes import MilestoneCreate
 
     with acting(ctx) as (session, actor):
-        milestone = add_milestone(session, actor, goal_id,
-                                  validate(MilestoneCreate, given(title=title, due=due, owner=owner), "milestone"))
-        shown = milestone_dict(session, milestone)
+        shown = add_milestone(
+            session, actor, goal_id, validate(MilestoneCreate, given(title=title, due=due, owner=owner), "milestone")
+        )
     if as_json:
         print_json(shown)
         return
-    console.print(f"Milestone {shown['id']} added to goal {goal_id}: {escape(shown['title'])}.")
+    console.print(f"Milestone {shown.id} added to goal {goal_id}: {escape(shown.title)}.")
 
 
 @milestone_app.command("done")
@@ -167,12 +205,11 @@ def milestone_done(
     as_json: JsonOption = False,
 ) -> None:
     """Mark a milestone done."""
-    from assessment.goals import complete_milestone, milestone_dict
+    from assessment.goals.milestones import complete_milestone
 
     with acting(ctx) as (session, actor):
-        shown = milestone_dict(session, complete_milestone(session, actor, milestone_id,
-                                                           parse_date(on, "--on"), note))
+        shown = complete_milestone(session, actor, milestone_id, parse_date(on, "--on"), note)
     if as_json:
         print_json(shown)
         return
-    console.print(f"Milestone {shown['id']} done on {shown['done']}.")
+    console.print(f"Milestone {shown.id} done on {shown.done}.")

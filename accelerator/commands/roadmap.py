@@ -13,7 +13,6 @@ from accelerator.output import console, escape, print_json
 app = typer.Typer(help="The action roadmap (session 4): PDF, XLSX and HTML, numbered versions.", no_args_is_help=True)
 
 
-
 @app.command()
 def build(
     ctx: typer.Context,
@@ -35,28 +34,31 @@ def build(
     if as_json:
         print_json(built)
         return
-    console.print(f"Action roadmap v{built['version']} for {escape(built['jurisdiction'])}: "
-                  f"{built['goals']} goal(s), {built['open_barriers']} open barrier(s).")
-    for path in built["files"]:  # type: ignore[attr-defined]
+    console.print(
+        f"Action roadmap v{built['version']} for {escape(built['jurisdiction'])}: "
+        f"{built['goals']} goal(s), {built['open_barriers']} open barrier(s)."
+    )
+    files = built["files"]
+    for path in files if isinstance(files, list) else []:
         console.print(f"  {escape(path)}")
 
 
 @app.command("list")
-def list_(ctx: typer.Context, jurisdiction: JurisdictionOption, cohort: CohortOption, as_json: JsonOption = False) -> None:
+def list_(
+    ctx: typer.Context, jurisdiction: JurisdictionOption, cohort: CohortOption, as_json: JsonOption = False
+) -> None:
     """List the roadmap's versions."""
-    from assessment.roadmap_store import list_versions
+    from assessment.roadmap.service import list_versions
 
     with acting(ctx) as (session, actor):
         versions = list_versions(session, actor, jurisdiction, cohort)
-    rows = [{"version": v.number, "built_at": v.built_at.isoformat(), "built_by": v.built_by, "formats": v.formats}
-            for v in versions]
     if as_json:
-        print_json(rows)
+        print_json([v.model_dump(mode="json") for v in versions])
         return
-    if not rows:
+    if not versions:
         console.print("No roadmap built yet.")
-    for row in rows:
-        console.print(f"v{row['version']}  {row['built_at'][:16]}  {escape(row['built_by'])}  {row['formats']}")
+    for v in versions:
+        console.print(f"v{v.version}  {v.built_at.isoformat()[:16]}  {escape(v.built_by)}  {v.formats}")
 
 
 @app.command()
@@ -64,30 +66,26 @@ def diff(
     ctx: typer.Context,
     jurisdiction: JurisdictionOption,
     cohort: CohortOption,
-    version: Annotated[int | None, typer.Option(help="The version to compare with the one before it (default: latest).")] = None,
+    version: Annotated[
+        int | None, typer.Option(help="The version to compare with the one before it (default: latest).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show what changed since the previous roadmap version."""
-    from assessment.roadmap_store import get_version
-    from roadmaps.diff import diff as compare
-    from roadmaps.view import RoadmapView
+    from assessment.roadmap.service import compare_versions
 
     with acting(ctx) as (session, actor):
-        after = get_version(session, actor, jurisdiction, cohort, version)
-        before = get_version(session, actor, jurisdiction, cohort, after.number - 1) if after.number > 1 else None
-    if before is None:
-        changes = []
-    else:
-        changes = compare(RoadmapView.model_validate_json(before.content), RoadmapView.model_validate_json(after.content))
+        compared = compare_versions(session, actor, jurisdiction, cohort, version)
     if as_json:
-        print_json({"version": after.number, "previous": before.number if before else None,
-                    "changes": [c.model_dump() for c in changes]})
+        print_json(compared)
         return
-    if before is None:
-        console.print(f"v{after.number} is the first version; nothing to compare with.")
+    if compared.previous is None:
+        console.print(f"v{compared.version} is the first version; nothing to compare with.")
         return
-    console.print(f"Changes from v{before.number} to v{after.number}:" if changes else
-                  f"No changes from v{before.number} to v{after.number}.")
-    for c in changes:
-        detail = f" {c.field}: {escape(c.old)} → {escape(c.new)}" if c.field else (f" ({escape(c.new)})" if c.new else "")
+    span = f"v{compared.previous} to v{compared.version}"
+    console.print(f"Changes from {span}:" if compared.changes else f"No changes from {span}.")
+    for c in compared.changes:
+        detail = (
+            f" {c.field}: {escape(c.old)} → {escape(c.new)}" if c.field else (f" ({escape(c.new)})" if c.new else "")
+        )
         console.print(f"  {c.kind.replace('_', ' ')}: {escape(c.subject)}{detail}")

@@ -30,9 +30,9 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Create or upgrade the database and make sure an administrator exists."""
-    from assessment.config import get_settings
-    from assessment.db import current_revision, transaction, upgrade
-    from assessment.people import ensure_admin
+    from assessment.cohorts.people import ensure_admin
+    from assessment.core.db import current_revision, transaction, upgrade
+    from assessment.core.settings import get_settings
 
     url = get_settings().database_url
     upgrade(url)
@@ -51,20 +51,21 @@ def cohort_create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Cohort name, e.g. '2026 Southern California'.")],
     region: Annotated[str, typer.Option(help="Region the cohort serves.")] = "",
-    start: Annotated[str | None, typer.Option(help="Date of session 1 (YYYY-MM-DD); later sessions follow the sequence.")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Date of session 1 (YYYY-MM-DD); later sessions follow the sequence.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a cohort with its nine sessions."""
-    from assessment.cohorts import create_cohort, sessions_of
+    from assessment.cohorts.service import create_cohort
 
     with acting(ctx) as (session, actor):
         cohort = create_cohort(session, actor, name, region, parse_date(start, "--start"))
-        sessions = sessions_of(session, cohort)
     if as_json:
-        print_json({**cohort.model_dump(mode="json"), "sessions": [s.model_dump(mode="json") for s in sessions]})
+        print_json(cohort)
         return
-    console.print(f"Created cohort [bold]{escape(cohort.name)}[/] with {len(sessions)} sessions:")
-    for s in sessions:
+    console.print(f"Created cohort [bold]{escape(cohort.name)}[/] with {len(cohort.sessions)} sessions:")
+    for s in cohort.sessions:
         when = s.scheduled_on.isoformat() if s.scheduled_on else "date to be set"
         console.print(f"  {s.number}. {escape(s.title)} ({when})")
 
@@ -72,14 +73,12 @@ def cohort_create(
 @cohort_app.command("list")
 def cohort_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List cohorts."""
-    from sqlmodel import select
+    from assessment.cohorts.service import list_cohorts
 
-    from assessment.models import Cohort
-
-    with acting(ctx) as (session, _):
-        cohorts = list(session.exec(select(Cohort).order_by(Cohort.name)))
+    with acting(ctx) as (session, actor):
+        cohorts = list_cohorts(session, actor)
     if as_json:
-        print_json([c.model_dump(mode="json") for c in cohorts])
+        print_json(cohorts)
         return
     for c in cohorts:
         console.print(f"{escape(c.name)}  {escape(c.region)}  starts {c.start_date or '-'}")
@@ -94,12 +93,12 @@ def jurisdiction_add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a local health jurisdiction."""
-    from assessment.jurisdictions import add_jurisdiction
+    from assessment.cohorts.jurisdictions import add_jurisdiction
 
     with acting(ctx) as (session, actor):
         jurisdiction = add_jurisdiction(session, actor, name, kind, region)
     if as_json:
-        print_json(jurisdiction.model_dump(mode="json"))
+        print_json(jurisdiction)
         return
     console.print(f"Added jurisdiction [bold]{escape(jurisdiction.name)}[/] ({jurisdiction.kind}).")
 
@@ -107,12 +106,12 @@ def jurisdiction_add(
 @jurisdiction_app.command("list")
 def jurisdiction_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List jurisdictions."""
-    from assessment.jurisdictions import list_jurisdictions
+    from assessment.cohorts.jurisdictions import list_jurisdictions
 
-    with acting(ctx) as (session, _):
-        rows = list_jurisdictions(session)
+    with acting(ctx) as (session, actor):
+        rows = list_jurisdictions(session, actor)
     if as_json:
-        print_json([j.model_dump(mode="json") for j in rows])
+        print_json(rows)
         return
     for j in rows:
         console.print(f"{escape(j.name)}  ({j.kind}{', ' + escape(j.region) if j.region else ''})")
@@ -123,20 +122,31 @@ def person_add(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="Email address; it identifies the person.")],
     name: Annotated[str, typer.Option(help="Full name.")],
-    role: Annotated[str | None, typer.Option(help="equity_program_manager, procurement_officer, executive_lead, finance, community_partner, alliance_lead or admin.")] = None,
-    jurisdiction: Annotated[str | None, typer.Option(help="Jurisdiction the role is in (not for alliance_lead or admin).")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            help="equity_program_manager, procurement_officer, executive_lead, finance, community_partner, "
+            "alliance_lead or admin."
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="Jurisdiction the role is in (not for alliance_lead or admin).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Register a person, optionally giving them a role (run again to add another role)."""
-    from assessment.people import add_person, roles_of
+    from assessment.cohorts.people import add_person
 
     with acting(ctx) as (session, actor):
         person = add_person(session, actor, email, name, role, jurisdiction)
-        roles = [(r.role, r.jurisdiction_id) for r in roles_of(session, person)]
     if as_json:
-        print_json({**person.model_dump(mode="json"), "roles": [{"role": r, "jurisdiction_id": j} for r, j in roles]})
+        print_json(person)
         return
-    console.print(f"{escape(person.name)} <{escape(person.email)}>" + (f" is now {role}" + (f" in {escape(jurisdiction)}" if jurisdiction else "") if role else " registered") + ".")
+    console.print(
+        f"{escape(person.name)} <{escape(person.email)}>"
+        + (f" is now {role}" + (f" in {escape(jurisdiction)}" if jurisdiction else "") if role else " registered")
+        + "."
+    )
 
 
 @team_app.command("enroll")
@@ -147,11 +157,11 @@ def team_enroll(
     as_json: JsonOption = False,
 ) -> None:
     """Enroll a jurisdiction's Equity Change Team in a cohort."""
-    from assessment.cohorts import enroll_team
+    from assessment.cohorts.service import enroll_team
 
     with acting(ctx) as (session, actor):
         team = enroll_team(session, actor, jurisdiction, cohort)
     if as_json:
-        print_json(team.model_dump(mode="json"))
+        print_json(team)
         return
     console.print(f"Enrolled {escape(jurisdiction)} in {escape(cohort)} (team {team.id}).")

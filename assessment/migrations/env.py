@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import assessment.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-import assessment.planning  # noqa: F401  (barriers, community input, goals)
-import assessment.roadmap_store  # noqa: F401  (roadmap versions)
-from assessment.db import engine_for
+from assessment.core.db import engine_for
+from assessment.tables import register_tables
+
+register_tables()
 
 config = context.config
 target_metadata = SQLModel.metadata

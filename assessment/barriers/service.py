@@ -1,0 +1,230 @@
+"""The barrier inventory (session 2): who may record, read and change barriers, version-checked
+updates through the core mechanism, and the change history. The lifecycle's rules are in
+``lifecycle``; the spreadsheet import's plan and apply in ``imports``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from assessment.barriers.lifecycle import transition_problem
+from assessment.barriers.models import Barrier, BarrierInput, BarrierPublic, BarrierStatus
+from assessment.barriers.reference import category_label, controller_label, stage_label
+from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
+from assessment.cohorts.jurisdictions import all_jurisdictions, get_jurisdiction, jurisdiction_of
+from assessment.cohorts.models import Jurisdiction
+from assessment.cohorts.people import email_of, find_person, unknown_person
+from assessment.community.models import CommunityInput
+from assessment.core import history
+from assessment.core.errors import NotFound, Problem, ValidationFailed, not_saved
+from assessment.core.fields import row_id, utcnow
+from assessment.core.history import HistoryEntry
+from assessment.core.permissions import Actor, Place, Record, may, require
+from assessment.core.shapes import problems_of
+from assessment.core.versioned import VersionedKind
+
+S = BarrierStatus
+
+
+def input_ids(session: Session, barrier_id: int) -> list[int]:
+    """The community input linked to a barrier, by id."""
+    query = select(BarrierInput.input_id).where(BarrierInput.barrier_id == barrier_id)
+    return sorted(session.exec(query))
+
+
+class BarrierKind(VersionedKind[Barrier]):
+    """Barriers as versioned records: inputs are a link field, the owner is stored by id."""
+
+    table: ClassVar[type[Barrier]] = Barrier
+    record = Record.barrier
+    entity = "barrier"
+    noun = "Barrier"
+    plural = "barriers"
+    link_fields = frozenset({"inputs"})
+
+    def not_found(self, row_id: int) -> NotFound:
+        return NotFound(f"No barrier with id {row_id}; list the jurisdiction's barriers to find its id.")
+
+    def place_of(self, session: Session, row: Barrier) -> Jurisdiction:
+        return jurisdiction_of(session, row.jurisdiction_id)
+
+    def values_of(self, session: Session, row: Barrier) -> dict[str, Any]:
+        """The barrier's editable fields as the shapes name them (owner as an email)."""
+        return {
+            "title": row.title,
+            "description": row.description,
+            "category": row.category,
+            "stage": row.stage,
+            "controller": row.controller,
+            "severity": row.severity,
+            "burden_on": row.burden_on,
+            "root_cause": row.root_cause,
+            "indicators": list(row.indicators),
+            "inputs": input_ids(session, row_id(row)),
+            "owner": email_of(session, row.owner_id),
+            "status": S(row.status),
+        }
+
+    def problems(
+        self, session: Session, place: Place, current: dict[str, Any] | None, wanted: dict[str, Any], note: str
+    ) -> list[Problem]:
+        """Every change that the database or the lifecycle refuses."""
+        problems = unknown_person(session, wanted.get("owner"))
+        for input_id in wanted.get("inputs") or []:
+            item = session.get(CommunityInput, input_id)
+            if item is None:
+                problems.append(Problem("inputs", f"no community input with id {input_id}"))
+            elif item.jurisdiction_id != place.id:
+                problems.append(Problem("inputs", f"community input {input_id} belongs to another jurisdiction"))
+        status = wanted.get("status")
+        if current is None and status not in (None, S.identified):
+            problems.append(
+                Problem("status", "a new barrier starts as identified; change its status after it is recorded")
+            )
+        elif current is not None and status is not None:
+            refused = transition_problem(current["status"], status, note)
+            if refused:
+                problems.append(Problem("status", refused))
+        return problems
+
+    def columns(self, session: Session, field: str, new: object) -> dict[str, Any]:
+        if field == "owner":
+            person = find_person(session, str(new)) if new else None
+            return {"owner_id": person.id if person else None}
+        if field == "status":
+            return {"status": S(str(new)).value}
+        return {field: new}
+
+    def relink(
+        self, session: Session, actor: Actor, row: Barrier, field: str, old: Any, new: Any, at: datetime
+    ) -> None:
+        link_inputs(session, actor, row_id(row), sorted(set(new) - set(old)), at)
+        for input_id in sorted(set(old) - set(new)):
+            link = session.get(BarrierInput, (row.id, input_id))
+            if link is not None:
+                session.delete(link)
+        session.flush()
+
+
+BARRIERS = BarrierKind()
+
+
+def link_inputs(session: Session, actor: Actor, barrier_id: int, inputs: list[int], at: datetime) -> None:
+    for input_id in inputs:
+        session.add(BarrierInput(barrier_id=barrier_id, input_id=input_id, linked_by=actor.email, linked_at=at))
+
+
+def public(session: Session, barrier: Barrier, place: Jurisdiction | None = None) -> BarrierPublic:
+    """The barrier as people and scripts read it, labels beside the codes."""
+    values = BARRIERS.values_of(session, barrier)
+    return BarrierPublic(
+        id=row_id(barrier),
+        version=barrier.version,
+        jurisdiction=(place or BARRIERS.place_of(session, barrier)).name,
+        **values,
+        status_label=values["status"].label,
+        category_label=category_label(barrier.category),
+        stage_label=stage_label(barrier.stage),
+        controller_label=controller_label(barrier.controller) if barrier.controller else None,
+        created_at=barrier.created_at,
+        created_by=barrier.created_by,
+        updated_at=barrier.updated_at,
+        updated_by=barrier.updated_by,
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def get_barrier(session: Session, actor: Actor, barrier_id: int) -> BarrierPublic:
+    return public(session, BARRIERS.readable(session, actor, barrier_id))
+
+
+def list_barriers(
+    session: Session, actor: Actor, jurisdiction: str | None, status: str | None = None, category: str | None = None
+) -> list[BarrierPublic]:
+    """A jurisdiction's barriers (every readable jurisdiction's when None), oldest first,
+    optionally only those with ``status`` and ``category`` (ids or labels)."""
+    if jurisdiction is not None:
+        place = get_jurisdiction(session, jurisdiction)
+        require(actor, "read", Record.barrier, place, f"read the barriers of {place.name}")
+        places = [place]
+    else:
+        places = [p for p in all_jurisdictions(session) if may(actor, "read", Record.barrier, p)]
+    try:
+        filters = BarrierUpdate.model_validate({k: v for k, v in (("status", status), ("category", category)) if v})
+    except ValidationError as exc:
+        raise ValidationFailed("Cannot list barriers with that filter:", problems_of(exc)) from None
+    query = select(Barrier).where(col(Barrier.jurisdiction_id).in_([p.id for p in places]))
+    if filters.status is not None:
+        query = query.where(Barrier.status == filters.status.value)
+    if filters.category is not None:
+        query = query.where(Barrier.category == filters.category)
+    by_id = {row_id(p): p for p in places}
+    return [public(session, b, by_id[b.jurisdiction_id]) for b in session.exec(query.order_by(col(Barrier.id)))]
+
+
+def barrier_history(session: Session, actor: Actor, barrier_id: int) -> list[HistoryEntry]:
+    """Every change of the barrier, oldest first."""
+    BARRIERS.readable(session, actor, barrier_id)
+    return [HistoryEntry.of(e) for e in history.entries(session, BARRIERS.entity, barrier_id)]
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def add_barrier(session: Session, actor: Actor, jurisdiction: str, data: BarrierCreate) -> BarrierPublic:
+    """Record a new barrier (status identified, version 1) in ``jurisdiction``'s inventory."""
+    place = get_jurisdiction(session, jurisdiction)
+    require(actor, "write", Record.barrier, place, f"record barriers of {place.name}")
+    wanted = data.model_dump()
+    problems = BARRIERS.problems(session, place, None, wanted, "")
+    if problems:
+        raise not_saved("barrier", problems)
+    owner = find_person(session, data.owner) if data.owner else None
+    at = utcnow()
+    barrier = Barrier(
+        jurisdiction_id=row_id(place),
+        **{k: v for k, v in wanted.items() if k not in ("inputs", "owner")},
+        owner_id=owner.id if owner else None,
+        status=S.identified.value,
+        created_at=at,
+        created_by=actor.email,
+        updated_at=at,
+        updated_by=actor.email,
+    )
+    session.add(barrier)
+    session.flush()
+    link_inputs(session, actor, row_id(barrier), data.inputs, at)
+    history.record_changes(
+        session, actor.email, BARRIERS.entity, row_id(barrier), place.id, [("created", None, barrier.title)], "", at
+    )
+    return public(session, barrier, place)
+
+
+def update_barrier(
+    session: Session,
+    actor: Actor,
+    barrier_id: int,
+    changes: BarrierUpdate,
+    expected_version: int | None,
+    note: str = "",
+) -> BarrierPublic:
+    """Change a barrier's fields and/or status, as one new version with its history.
+
+    ``expected_version`` is the version the person read; if someone changed the barrier since,
+    Conflict names who and when, and nothing is written. With None the update only guards
+    against a change racing this call, so doors that show a barrier before it is edited, and
+    the spreadsheet import, should pass it. A change that changes nothing keeps the version.
+    """
+    barrier, _ = BARRIERS.update(session, actor, barrier_id, changes.changes(), expected_version, note)
+    return public(session, barrier)
+
+
+def inventory(session: Session, actor: Actor, jurisdiction: str) -> tuple[str, list[BarrierPublic]]:
+    """A jurisdiction's name as stored and its barriers, for the inventory spreadsheet."""
+    place = get_jurisdiction(session, jurisdiction)
+    return place.name, list_barriers(session, actor, place.name)

@@ -1,0 +1,216 @@
+"""The barrier inventory as a spreadsheet for procurement officers: export, edit, import."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from assessment.barriers.models import BarrierPublic, BarrierStatus
+from assessment.barriers.reference import categories, controllers, stages
+from assessment.core.errors import Problem, ValidationFailed
+from assessment.core.xlsx import read_text, set_text, xlsx_bytes
+
+SHEET = "Barriers"
+LISTS = "Lists"
+META = "_meta"
+FORMAT = "barrier-inventory-1"
+SEND_HINT = "Import the .xlsx written by `accelerator barrier export`, edited and saved as .xlsx."
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    width: int
+    editable: bool = True
+    choices: str = ""  # which drop-down list, if any
+
+
+COLUMNS = (
+    Column("id", "ID", 7, editable=False),
+    Column("version", "Version", 9, editable=False),
+    Column("title", "Title", 36),
+    Column("description", "Description", 40),
+    Column("category", "Category", 28, choices="category"),
+    Column("stage", "Process stage", 20, choices="stage"),
+    Column("controller", "Who controls the rule", 20, choices="controller"),
+    Column("severity", "Severity (1-5)", 10, choices="severity"),
+    Column("burden_on", "Burden falls on", 28),
+    Column("root_cause", "Root cause (why the practice exists)", 36),
+    Column("indicators", "Linked rubric indicators", 24),
+    Column("owner", "Owner (email)", 28),
+    Column("status", "Status", 16, choices="status"),
+    Column("note", "Note or reason for this change", 36),
+)
+HEADERS = {c.header.casefold(): c for c in COLUMNS}
+
+
+def choice_lists() -> dict[str, list[str]]:
+    return {
+        "category": [c.label for c in categories()],
+        "stage": [s.label for s in stages()],
+        "controller": [c.label for c in controllers()],
+        "severity": ["1", "2", "3", "4", "5"],
+        "status": [s.label for s in BarrierStatus],
+    }
+
+
+def write_inventory(barriers: Sequence[BarrierPublic], out: Path, jurisdiction: str) -> Path:
+    """Write the inventory: instructions, one editable row per barrier, drop-downs, locked id and version."""
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "Instructions"
+    lines = [
+        f"Barrier inventory: {jurisdiction}",
+        f"Exported {datetime.now():%Y-%m-%d %H:%M}.",
+        "",
+        "1. Edit the rows on the Barriers sheet: status, owner, severity, root cause, and so on.",
+        "2. To add a barrier, fill a new row at the bottom and leave ID and Version empty.",
+        "3. When you change a status to Deferred, Not pursued, or reopen a resolved barrier, write the reason in "
+        "the last column.",
+        "4. Don't change the ID and Version columns: they tell which barrier a row is and which version you edited. "
+        "If someone changed a barrier after this export, its row is refused and nothing is imported: export again.",
+        "5. Save as .xlsx and run: accelerator barrier import FILE.xlsx --dry-run   (to preview), "
+        "then without --dry-run.",
+        "Every row is checked first; if any row has a problem, nothing is changed and every problem is listed.",
+    ]
+    for number, line in enumerate(lines, start=1):
+        set_text(guide.cell(row=number, column=1), line)
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.column_dimensions["A"].width = 120
+
+    ws = wb.create_sheet(SHEET)
+    wb.active = 1
+    for number, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=number, value=column.header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(number)].width = column.width
+    labels = {
+        "category": {c.id: c.label for c in categories()},
+        "stage": {s.id: s.label for s in stages()},
+        "controller": {c.id: c.label for c in controllers()},
+        "status": {s.value: s.label for s in BarrierStatus},
+    }
+    last = max(len(barriers) + 1, 2)
+    for row, barrier in enumerate(barriers, start=2):
+        for number, column in enumerate(COLUMNS, start=1):
+            value = getattr(barrier, column.field, None)
+            cell = ws.cell(row=row, column=number)
+            if column.field in ("id", "version", "severity") and value is not None:
+                cell.value = int(value)
+            elif isinstance(value, (list, tuple)):
+                set_text(cell, ", ".join(map(str, value)))
+            else:
+                set_text(cell, labels.get(column.field, {}).get(str(value), value) if value is not None else None)
+    # Room to add barriers: rows below the data stay unlocked and keep their drop-downs.
+    spare = last + 200
+    locked_fill = PatternFill("solid", fgColor="E7E6E6")
+    for number, column in enumerate(COLUMNS, start=1):
+        for row in range(2, spare + 1):
+            cell = ws.cell(row=row, column=number)
+            cell.protection = Protection(locked=not column.editable or row == 1)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if not column.editable and row <= last:
+                cell.fill = locked_fill
+    lists = wb.create_sheet(LISTS)
+    for number, (key, values) in enumerate(choice_lists().items(), start=1):
+        set_text(lists.cell(row=1, column=number), key)
+        for row, value in enumerate(values, start=2):
+            set_text(lists.cell(row=row, column=number), value)
+        target = next(i for i, c in enumerate(COLUMNS, start=1) if c.choices == key)
+        letter = get_column_letter(number)
+        validation = DataValidation(
+            type="list",
+            formula1=f"={LISTS}!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Pick from the list",
+            error=f"Choose one of the {COLUMNS[target - 1].header.lower()} values in the list.",
+        )
+        validation.add(f"{get_column_letter(target)}2:{get_column_letter(target)}{spare}")
+        ws.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+    meta = wb.create_sheet(META)
+    for row, (key, value) in enumerate((("format", FORMAT), ("jurisdiction", jurisdiction)), start=1):
+        set_text(meta.cell(row=row, column=1), key)
+        set_text(meta.cell(row=row, column=2), value)
+    meta.sheet_state = "veryHidden"
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
+    # Protection keeps ID and Version from being typed over; sorting and filtering still work.
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+@dataclass
+class SheetRow:
+    """One row as typed: its row number and the text of each known column (None when blank)."""
+
+    number: int
+    values: dict[str, str | None]
+
+
+def read_inventory(path: Path) -> tuple[str, list[SheetRow]]:
+    """The jurisdiction the file was exported for and its non-blank rows; file-level problems raise."""
+    data = xlsx_bytes(Path(path), SEND_HINT)
+    if isinstance(data, Problem):
+        raise ValidationFailed(f"{Path(path).name} could not be imported; nothing was changed.", [data])
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise ValidationFailed(
+            f"{Path(path).name} could not be opened as a workbook; nothing was changed.",
+            [Problem(Path(path).name, "may be damaged.", SEND_HINT)],
+        ) from None
+    try:
+        if SHEET not in wb.sheetnames:
+            raise ValidationFailed(
+                f"{Path(path).name} has no sheet named '{SHEET}'; nothing was changed.",
+                [Problem(Path(path).name, f"sheets found: {', '.join(wb.sheetnames)}.", SEND_HINT)],
+            )
+        jurisdiction = ""
+        if META in wb.sheetnames:
+            for key, value, *_ in wb[META].iter_rows(min_row=1, max_col=2, values_only=True):
+                if read_text(key) == "jurisdiction":
+                    jurisdiction = read_text(value)
+        rows = wb[SHEET].iter_rows(values_only=True)
+        header = next(rows, ())
+        columns: dict[int, Column] = {}
+        for index, text in enumerate(header):
+            column = HEADERS.get(read_text(text).casefold())
+            if column is not None:
+                columns[index] = column
+        missing = [c.header for c in COLUMNS if c.field in ("id", "version", "title") and c not in columns.values()]
+        if missing:
+            raise ValidationFailed(
+                f"{Path(path).name} is missing column(s) {', '.join(missing)}; nothing was changed.",
+                [Problem(f"{SHEET}!1", "the header row was changed.", SEND_HINT)],
+            )
+        found = []
+        for number, values in enumerate(rows, start=2):
+            typed = {
+                column.field: (read_text(values[i]) or None) if i < len(values) else None
+                for i, column in columns.items()
+            }
+            if any(v is not None for v in typed.values()):
+                found.append(SheetRow(number, typed))
+        return jurisdiction, found
+    finally:
+        wb.close()

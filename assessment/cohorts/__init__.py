@@ -1,0 +1,9 @@
+"""Cohorts and people: who takes part, where, and when.
+
+- ``models``: tables (cohort with its dated sessions, jurisdiction, person, role assignment,
+  team) and their read models.
+- ``shapes``: input shapes for creating them.
+- ``sequence``: the nine-session sequence, data from ``rubrics/accelerator-sequence.yaml``.
+- ``jurisdictions``, ``people`` (and the acting person), ``service`` (cohorts and teams):
+  the rules, permission checks and history.
+"""

@@ -1,0 +1,134 @@
+"""Tables for cohorts, their sessions, jurisdictions, people, roles and teams, and their read models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from assessment.core.fields import utcnow
+
+
+class JurisdictionKind(StrEnum):
+    county = "county"
+    city = "city"
+
+
+class Cohort(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    region: str = ""
+    start_date: date | None = None
+    sequence_id: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CohortSession(SQLModel, table=True):
+    """One of the cohort's nine sessions, with its date."""
+
+    __tablename__ = "cohort_session"
+    __table_args__ = (UniqueConstraint("cohort_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    number: int
+    key: str
+    title: str
+    scheduled_on: date | None = None
+
+
+class Jurisdiction(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    kind: str = JurisdictionKind.county.value
+    region: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, index=True)
+    name: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RoleAssignment(SQLModel, table=True):
+    """A person's role, in one jurisdiction or (alliance lead, admin) regionally."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (UniqueConstraint("person_id", "role", "jurisdiction_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str
+    jurisdiction_id: int | None = Field(default=None, foreign_key="jurisdiction.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Team(SQLModel, table=True):
+    """A jurisdiction enrolled in a cohort: its Equity Change Team."""
+
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "cohort_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    jurisdiction_id: int = Field(foreign_key="jurisdiction.id", index=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    enrolled_at: datetime = Field(default_factory=utcnow)
+
+
+# --- read models: what services return and doors print -------------------------------------------
+
+
+class SessionPublic(BaseModel):
+    id: int
+    cohort_id: int
+    number: int
+    key: str
+    title: str
+    scheduled_on: date | None
+
+
+class CohortPublic(BaseModel):
+    id: int
+    name: str
+    region: str
+    start_date: date | None
+    sequence_id: str
+    created_at: datetime
+
+
+class CohortWithSessions(CohortPublic):
+    sessions: list[SessionPublic]
+
+
+class JurisdictionPublic(BaseModel):
+    id: int
+    name: str
+    kind: str
+    region: str
+    created_at: datetime
+
+
+class RoleHeld(BaseModel):
+    role: str
+    jurisdiction_id: int | None
+
+
+class PersonPublic(BaseModel):
+    id: int
+    email: str
+    name: str
+    created_at: datetime
+    roles: list[RoleHeld]
+
+
+class TeamPublic(BaseModel):
+    id: int
+    jurisdiction_id: int
+    cohort_id: int
+    enrolled_at: datetime
+    jurisdiction: str
+    cohort: str

@@ -1,0 +1,150 @@
+"""Who may read and who may write each kind of record: one table, checked by every service.
+
+A role is held in one jurisdiction (team roles) or regionally (alliance lead, admin). An admin
+may do everything; everyone else needs a role the table lists for the record, held in the
+record's jurisdiction or regionally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal, Protocol
+
+from assessment.core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    equity_program_manager = "equity_program_manager"
+    procurement_officer = "procurement_officer"
+    executive_lead = "executive_lead"
+    finance = "finance"
+    community_partner = "community_partner"
+    alliance_lead = "alliance_lead"
+    admin = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def regional(self) -> bool:
+        return self in (Role.alliance_lead, Role.admin)
+
+
+class Record(StrEnum):
+    """The kinds of record the table below rules over."""
+
+    cohort = "cohort"
+    jurisdiction = "jurisdiction"
+    team = "team"
+    person = "person"
+    regional_role = "regional_role"
+    assessment = "assessment"
+    barrier = "barrier"
+    community_input = "community_input"
+    engagement = "engagement"
+    goal = "goal"
+    roadmap = "roadmap"
+
+
+@dataclass(frozen=True)
+class Access:
+    """The roles that may read and the roles that may write one kind of record (admins always may)."""
+
+    read: tuple[Role, ...]
+    write: tuple[Role, ...]
+
+
+R = Role
+EVERY_ROLE = tuple(r for r in Role if r is not Role.admin)
+PLANNING = Access(
+    read=(R.procurement_officer, R.equity_program_manager, R.executive_lead, R.alliance_lead),
+    write=(R.procurement_officer, R.equity_program_manager),
+)
+
+ACCESS: dict[Record, Access] = {
+    Record.cohort: Access(read=EVERY_ROLE, write=(R.alliance_lead,)),
+    Record.jurisdiction: Access(read=EVERY_ROLE, write=(R.alliance_lead,)),
+    # enrolling a team in a cohort
+    Record.team: Access(read=EVERY_ROLE, write=(R.alliance_lead, R.equity_program_manager)),
+    # registering people and giving them a role in a jurisdiction
+    Record.person: Access(
+        read=(R.alliance_lead, R.equity_program_manager), write=(R.alliance_lead, R.equity_program_manager)
+    ),
+    # giving someone a regional role (alliance lead, admin): administrators only
+    Record.regional_role: Access(read=(R.alliance_lead,), write=()),
+    Record.assessment: Access(read=EVERY_ROLE, write=(R.equity_program_manager,)),
+    Record.barrier: PLANNING,
+    Record.community_input: PLANNING,
+    Record.engagement: PLANNING,
+    Record.goal: PLANNING,
+    Record.roadmap: Access(
+        read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
+        write=(R.equity_program_manager, R.procurement_officer),
+    ),
+}
+
+Action = Literal["read", "write"]
+
+
+class Place(Protocol):
+    """What a permission check needs of a jurisdiction."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person and their role assignments: (role, jurisdiction id or None for regional)."""
+
+    person_id: int
+    email: str
+    name: str
+    roles: frozenset[tuple[Role, int | None]]
+
+    def has(self, role: Role, jurisdiction_id: int | None = None) -> bool:
+        """True when the actor holds ``role`` regionally or in that jurisdiction."""
+        return (role, None) in self.roles or (jurisdiction_id is not None and (role, jurisdiction_id) in self.roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has(Role.admin)
+
+    def jurisdictions(self) -> set[int]:
+        return {j for _, j in self.roles if j is not None}
+
+
+def roles_for(action: Action, record: Record) -> tuple[Role, ...]:
+    access = ACCESS[record]
+    return access.read if action == "read" else access.write
+
+
+def may(actor: Actor, action: Action, record: Record, place: Place | None = None) -> bool:
+    """True when the table lets ``actor`` do ``action`` on ``record`` (of ``place``, if any)."""
+    jurisdiction_id = place.id if place is not None else None
+    return actor.is_admin or any(actor.has(role, jurisdiction_id) for role in roles_for(action, record))
+
+
+def require(actor: Actor, action: Action, record: Record, place: Place | None = None, doing: str = "") -> None:
+    """Refuse unless the table lets ``actor`` do ``action`` on ``record``; the refusal names who may.
+
+    ``doing`` says it in words ("change the barriers of Alder County")."""
+    if may(actor, action, record, place):
+        return
+    what = doing or f"{action} {record.value.replace('_', ' ')} records"
+    raise PermissionDenied(f"{actor.email} may not {what}. Only {who_may(roles_for(action, record), place)} may.")
+
+
+def who_may(roles: Iterable[Role], place: Place | None) -> str:
+    names = []
+    for role in roles:
+        where = "" if role.regional or place is None else f" of {place.name}"
+        names.append(f"{'an' if role.label[0] in 'aeiou' else 'a'} {role.label}{where}")
+    names.append("an admin")
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]

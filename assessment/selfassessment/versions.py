@@ -1,0 +1,60 @@
+"""The rubric versions assessments are scored with: kept on first use, refused once changed (scores
+made with different texts would not compare), and read back to title a stored result."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, select
+
+from assessment.core.errors import Problem, ValidationFailed
+from assessment.core.permissions import Actor
+from assessment.selfassessment.models import Assessment, RubricVersion
+from assessment.selfassessment.rubric import Rubric, parse_rubric
+
+
+def check_rubric(session: Session, rubric: Rubric) -> RubricVersion | None:
+    """The registered version of ``rubric``; refused when its content changed since first use."""
+    used = session.exec(
+        select(RubricVersion).where(RubricVersion.rubric_id == rubric.id, RubricVersion.version == rubric.version)
+    ).first()
+    if used is not None and used.content_hash != rubric.content_hash:
+        raise ValidationFailed(
+            f"The rubric {rubric.id} version {rubric.version} was changed after it was first used "
+            f"({used.first_used_at:%Y-%m-%d}); scores made with it would no longer be comparable.",
+            [
+                Problem(
+                    f"rubric {rubric.id} {rubric.version}",
+                    f"content hash {used.content_hash[:12]} when first used, {rubric.content_hash[:12]} now.",
+                    "Restore the rubric file as it was, or save the changed rubric with a new version number.",
+                )
+            ],
+        )
+    return used
+
+
+def register_rubric(session: Session, rubric: Rubric, actor: Actor) -> RubricVersion:
+    """The stored version of ``rubric``, kept on its first use."""
+    used = check_rubric(session, rubric)
+    if used is None:
+        used = RubricVersion(
+            rubric_id=rubric.id,
+            version=rubric.version,
+            content_hash=rubric.content_hash,
+            title=rubric.title,
+            content=json.dumps(rubric.model_dump(mode="json"), ensure_ascii=False),
+            first_used_by=actor.email,
+        )
+        session.add(used)
+        session.flush()
+    return used
+
+
+def stored_rubric(session: Session, assessment: Assessment) -> Rubric:
+    """The rubric version an assessment was scored with, as it was first used."""
+    used = session.exec(
+        select(RubricVersion).where(
+            RubricVersion.rubric_id == assessment.rubric_id, RubricVersion.version == assessment.rubric_version
+        )
+    ).one()
+    return parse_rubric(json.loads(used.content), f"stored rubric {used.rubric_id} {used.version}")

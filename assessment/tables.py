@@ -1,0 +1,14 @@
+"""Every feature's tables, registered on ``SQLModel.metadata`` for migrations and tests."""
+
+from __future__ import annotations
+
+
+def register_tables() -> None:
+    """Import each feature's table module so its tables join the shared metadata."""
+    import assessment.barriers.models
+    import assessment.cohorts.models
+    import assessment.community.models
+    import assessment.core.history
+    import assessment.goals.models
+    import assessment.roadmap.models
+    import assessment.selfassessment.models  # noqa: F401

@@ -1,0 +1,285 @@
+"""The documented command forms for barriers, goals, community input and engagement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.cli import run_cli
+from tests.conftest import Cast
+
+
+def test_barrier_add_update_history_in_the_documented_forms(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
+    added = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_officer,
+        "barrier",
+        "add",
+        "--jurisdiction",
+        cast.alder,
+        "--title",
+        "Reimbursement-only funding",
+        "--category",
+        "payment_cash_flow",
+        "--stage",
+        "invoicing_payment",
+        "--severity",
+        "4",
+        "--description",
+        "CBOs front 90 days of costs",
+        "--json",
+    )
+    assert added.code == 0, added.err
+    barrier = added.json()
+    assert (barrier["status"], barrier["version"]) == ("identified", 1)
+    ident = str(barrier["id"])
+
+    moved = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_officer,
+        "barrier",
+        "update",
+        ident,
+        "--status",
+        "analyzing",
+        "--note",
+        "Finance is pulling invoice data",
+        "--expected-version",
+        "1",
+        "--json",
+    )
+    assert moved.code == 0, moved.err
+    assert (moved.json()["status"], moved.json()["version"]) == ("analyzing", 2)
+
+    stale = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "barrier",
+        "update",
+        ident,
+        "--status",
+        "action_planned",
+        "--expected-version",
+        "1",
+    )
+    assert stale.code == 5 and cast.alder_officer in stale.err
+
+    skipped = run_cli(capsys, "--actor", cast.alder_officer, "barrier", "update", ident, "--status", "resolved")
+    assert skipped.code == 2 and "can move to: action planned, deferred, not pursued" in skipped.err
+
+    other = run_cli(
+        capsys, "--actor", cast.birch_officer, "barrier", "update", ident, "--status", "deferred", "--note", "x"
+    )
+    assert other.code == 3 and "procurement officer of Alder County" in other.err
+
+    history = run_cli(capsys, "--actor", cast.alder_exec, "barrier", "history", ident, "--json").json()
+    status_changes = [
+        (e["field"], e["old"], e["new"], e["actor"], e["note"]) for e in history if e["field"] == "status"
+    ]
+    assert status_changes == [
+        ("status", "identified", "analyzing", cast.alder_officer, "Finance is pulling invoice data")
+    ]
+    assert all({"actor", "at", "field", "old", "new", "note"} <= set(e) for e in history)
+
+    listing = run_cli(capsys, "--actor", cast.lead, "barrier", "list", "--jurisdiction", cast.alder)
+    assert "Reimbursement-only funding" in listing.out and "Analyzing" in listing.out
+
+
+def test_goal_add_in_the_documented_form_with_milestones(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
+    ident = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_officer,
+        "barrier",
+        "add",
+        "--jurisdiction",
+        cast.alder,
+        "--title",
+        "Late payment",
+        "--category",
+        "payment_cash_flow",
+        "--stage",
+        "invoicing_payment",
+        "--json",
+    ).json()["id"]
+    due = (date.today() + timedelta(days=200)).isoformat()
+    added = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "goal",
+        "add",
+        "--jurisdiction",
+        cast.alder,
+        "--cohort",
+        cast.cohort,
+        "--statement",
+        "Pay CBOs within 30 days",
+        "--barrier",
+        str(ident),
+        "--due",
+        due,
+        "--json",
+    )
+    assert added.code == 0, added.err
+    goal = added.json()
+    assert goal["barriers"] == [ident] and goal["owner"] == cast.alder_manager and goal["due"] == due
+    assert "no measure, baseline, target yet" in goal["warnings"][0]
+
+    far = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "goal",
+        "add",
+        "--jurisdiction",
+        cast.alder,
+        "--cohort",
+        cast.cohort,
+        "--statement",
+        "Advance payments for small awards",
+        "--barrier",
+        str(ident),
+        "--due",
+        (date.today() + timedelta(days=500)).isoformat(),
+        "--measure",
+        "Awards with advance",
+        "--baseline",
+        "0",
+        "--target",
+        "10",
+    )
+    assert far.code == 0 and "more than 12 months" in far.err
+
+    goal_id = str(goal["id"])
+    milestone = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "goal",
+        "milestone",
+        "add",
+        goal_id,
+        "--title",
+        "Prompt-payment policy drafted",
+        "--due",
+        due,
+        "--json",
+    ).json()
+    done = run_cli(capsys, "--actor", cast.alder_officer, "goal", "milestone", "done", str(milestone["id"]))
+    assert done.code == 0, done.err
+    updated = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "goal",
+        "update",
+        goal_id,
+        "--status",
+        "on_track",
+        "--measure",
+        "Median days to pay",
+        "--baseline",
+        "62",
+        "--target",
+        "30",
+        "--json",
+    )
+    assert updated.code == 0, updated.err
+    typo = run_cli(
+        capsys, "--actor", cast.alder_manager, "goal", "update", goal_id, "--value", "46", "--as-of", "May 3"
+    )
+    assert typo.code == 2 and "'May 3' is not a date" in typo.err and "--as-of" in typo.err
+    measured = run_cli(
+        capsys, "--actor", cast.alder_manager, "goal", "update", goal_id, "--value", "46", "--json"
+    ).json()
+    assert measured["status"] == "on_track" and measured["milestone_share"] == 1.0
+    assert measured["measure_share"] == 0.5 and measured["latest_value"] == "46"
+    listing = run_cli(
+        capsys, "--actor", cast.alder_exec, "goal", "list", "--jurisdiction", cast.alder, "--cohort", cast.cohort
+    )
+    assert "Pay CBOs within 30 days" in listing.out and "50% of the way" in listing.out
+
+
+def test_community_input_and_engagement(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
+    ident = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_officer,
+        "barrier",
+        "add",
+        "--jurisdiction",
+        cast.alder,
+        "--title",
+        "Insurance minimums",
+        "--category",
+        "insurance_bonding",
+        "--stage",
+        "contracting",
+        "--json",
+    ).json()["id"]
+    recorded = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "community",
+        "add-input",
+        "--jurisdiction",
+        cast.alder,
+        "--source",
+        "listening_session",
+        "--date",
+        "2026-05-12",
+        "--participants",
+        "23",
+        "--organization",
+        "Casa Comunidad",
+        "--theme",
+        "insurance costs",
+        "--quote",
+        "We spent our first grant on insurance.",
+        "--barrier",
+        str(ident),
+        "--json",
+    )
+    assert recorded.code == 0, recorded.err
+    assert recorded.json()["barriers"] == [ident]
+    engaged = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "community",
+        "set-engagement",
+        "--jurisdiction",
+        cast.alder,
+        "--cohort",
+        cast.cohort,
+        "--current",
+        "2",
+        "--aspirational",
+        "Collaborate",
+        "--evidence",
+        "We survey CBOs yearly",
+    )
+    assert engaged.code == 0, engaged.err
+    assert "2 Consult now, aiming for 4 Collaborate" in engaged.out
+    lower = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "community",
+        "set-engagement",
+        "--jurisdiction",
+        cast.alder,
+        "--cohort",
+        cast.cohort,
+        "--current",
+        "4",
+        "--aspirational",
+        "1",
+    )
+    assert lower.code == 2

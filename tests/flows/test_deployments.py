@@ -1,0 +1,34 @@
+"""Deployments for the Prefect UI: forms with the flows' parameters, and a clear refusal without a server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from flows.deployments import deployments
+
+
+def test_the_ui_forms_ask_for_what_each_flow_needs() -> None:
+    forms = {d.name: d._parameter_openapi_schema.model_dump() for d in deployments()}
+    run = forms["assessment-run"]
+    assert run["required"] == ["jurisdiction", "cohort", "cycle", "files"]
+    assert run["properties"]["cycle"]["description"] == "baseline, midpoint or final."
+    assert run["properties"]["files"]["type"] == "array"
+    build = forms["roadmap-build"]
+    assert build["properties"]["formats"]["default"] == "pdf,xlsx,html"
+
+
+def test_serve_without_a_prefect_server_says_how_to_start_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "accelerator.cli", "serve"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "prefect server start" in result.stderr and "PREFECT_API_URL" in result.stderr

@@ -1,0 +1,152 @@
+"""Building the action roadmap: priority order, numbered versions, the three files, and the diff."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from assessment.barriers.service import add_barrier, update_barrier
+from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
+from assessment.cohorts.people import add_person, resolve_actor
+from assessment.core.db import transaction
+from assessment.goals.milestones import add_milestone, complete_milestone
+from assessment.goals.service import add_goal
+from assessment.goals.shapes import GoalCreate, MilestoneCreate
+from tests.cli import Outcome, run_cli
+from tests.conftest import Cast
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+SOON = date.today() + timedelta(days=90)
+LATER = date.today() + timedelta(days=240)
+KOREAN = "이은혜"
+
+
+def plan(cast: Cast) -> dict[str, int]:
+    """Two goals: the later one removes the worse barrier, so it ranks first."""
+    with transaction() as session:
+        admin = resolve_actor(session, cast.admin)
+        add_person(session, admin, "finance@alder.example.org", KOREAN, "finance", cast.alder)
+        officer = resolve_actor(session, cast.alder_officer)
+        notary = BarrierCreate(
+            title="Notarized forms", category="solicitation_complexity", stage="application", severity=2
+        )
+        reimbursement = BarrierCreate(
+            title="<script>alert('x')</script> reimbursement-only",
+            category="payment_cash_flow",
+            stage="invoicing_payment",
+            severity=5,
+        )
+        insurance = BarrierCreate(
+            title="Insurance minimums", category="insurance_bonding", stage="contracting", severity=3
+        )
+        mild, severe, _ = (add_barrier(session, officer, cast.alder, b) for b in (notary, reimbursement, insurance))
+        manager = resolve_actor(session, cast.alder_manager)
+        signatures = GoalCreate(
+            statement="Accept electronic signatures",
+            measure="Forms needing notary",
+            baseline=6,
+            target=0,
+            due=SOON,
+            owner=cast.alder_manager,
+            barriers=[mild.id],
+        )
+        advances = GoalCreate(
+            statement="Offer 25% advance payments to CBOs",
+            measure="Share of CBO awards with an advance",
+            baseline=0,
+            target=80,
+            unit="%",
+            due=LATER,
+            owner=cast.alder_manager,
+            barriers=[severe.id],
+        )
+        easy, _ = add_goal(session, manager, cast.alder, cast.cohort, signatures)
+        hard, _ = add_goal(session, manager, cast.alder, cast.cohort, advances)
+        policy = MilestoneCreate(title="Finance drafts advance policy", due=SOON, owner="finance@alder.example.org")
+        step = add_milestone(session, manager, hard.id, policy)
+        return {"easy": easy.id, "hard": hard.id, "step": step.id, "severe": severe.id}
+
+
+def roadmap(capsys: pytest.CaptureFixture[str], cast: Cast, who: str, command: str, *options: str) -> Outcome:
+    """``accelerator --actor WHO roadmap COMMAND`` for Alder County in the test cohort."""
+    where = ("--jurisdiction", cast.alder, "--cohort", cast.cohort)
+    return run_cli(capsys, "--actor", who, "roadmap", command, *where, *options)
+
+
+def document(outcome: Outcome) -> Any:
+    return outcome.json()
+
+
+def test_build_renders_three_formats_in_priority_order(cast: Cast, tmp_path: Path) -> None:
+    from flows.roadmap_build import roadmap_build
+
+    ids = plan(cast)
+    built = roadmap_build(cast.alder, cast.cohort, "pdf,xlsx,html", str(tmp_path), actor=cast.alder_manager)
+    assert built["version"] == 1 and built["goals"] == 2 and built["open_barriers"] == 3
+    paths = built["files"]
+    assert isinstance(paths, list)
+    files = {Path(f).suffix: Path(f) for f in paths}
+    assert set(files) == {".pdf", ".xlsx", ".html"}
+
+    pdftotext = ["pdftotext", "-layout", str(files[".pdf"]), "-"]
+    text = subprocess.run(pdftotext, capture_output=True, text=True, check=True).stdout
+    assert "Alder County" in text and cast.cohort in text
+    assert text.index("Offer 25% advance payments to CBOs") < text.index("Accept electronic signatures")
+    assert "Nguyễn Thị Hồng" in text and KOREAN in text
+    assert "<script>alert('x')</script>" in text  # shown as typed, not interpreted
+
+    goals = load_workbook(files[".xlsx"])["Goals"]
+    rows = [[c.value for c in row] for row in goals.iter_rows(min_row=2)]
+    assert [r[2] for r in rows] == ["Offer 25% advance payments to CBOs", "Accept electronic signatures"]
+    assert rows[0][1] == ids["hard"]
+
+    page = files[".html"].read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in page and "<script" not in page
+
+
+def test_each_build_is_a_version_and_diff_names_what_changed(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = plan(cast)
+    out = ("--out", str(tmp_path), "--json")
+    first = roadmap(capsys, cast, cast.alder_manager, "build", "--format", "html", *out)
+    assert first.code == 0, first.err
+    assert document(first)["version"] == 1
+    with transaction() as session:
+        officer = resolve_actor(session, cast.alder_officer)
+        complete_milestone(session, officer, ids["step"])
+        update_barrier(session, officer, ids["severe"], BarrierUpdate(status="analyzing"), 1)
+    second = roadmap(capsys, cast, cast.alder_officer, "build", "--format", "xlsx", *out)
+    assert document(second)["version"] == 2
+
+    listed = document(roadmap(capsys, cast, cast.alder_exec, "list", "--json"))
+    assert [v["version"] for v in listed] == [1, 2]
+    changes = document(roadmap(capsys, cast, cast.alder_exec, "diff", "--json"))["changes"]
+    kinds = {(c["kind"], c.get("new")) for c in changes}
+    assert ("milestone_done", date.today().isoformat()) in kinds
+    assert ("barrier_changed", "Analyzing") in kinds
+    text = roadmap(capsys, cast, cast.alder_exec, "diff").out
+    assert "Changes from v1 to v2" in text and "Finance drafts advance policy" in text
+
+
+def test_who_may_build_and_bad_formats(cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan(cast)
+    out = tmp_path / "roadmaps"
+    refused = roadmap(capsys, cast, cast.alder_exec, "build", "--out", str(out))
+    assert refused.code == 3 and "may not build Alder County's action roadmap" in refused.err
+    wrong = roadmap(capsys, cast, cast.alder_manager, "build", "--format", "pdf,docx", "--out", str(out))
+    assert wrong.code == 2 and "docx" in wrong.err
+    assert "choose from pdf, xlsx, html" in wrong.err
+    assert not out.exists()  # nothing rendered for a refused build
+    empty = roadmap(capsys, cast, cast.alder_exec, "list", "--json")
+    assert json.loads(empty.out) == []
+    typed = " HTML, .xlsx,html"  # any case, spaces or a dot; each format once
+    tolerant = roadmap(capsys, cast, cast.alder_manager, "build", "--format", typed, "--out", str(out), "--json")
+    assert tolerant.code == 0, tolerant.err
+    assert [Path(f).suffix for f in document(tolerant)["files"]] == [".html", ".xlsx"]
