@@ -1,0 +1,32 @@
+"""`make demo` as a newcomer runs it: the whole fictional cohort, in its own process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+ACCELERATOR = str(Path(sys.executable).with_name("accelerator"))
+
+
+@pytest.mark.slow
+def test_the_demo_runs_end_to_end_and_says_where_its_files_are(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCELERATOR_", "PREFECT_API"))}
+    out = tmp_path / "demo-output"
+    done = subprocess.run(
+        [ACCELERATOR, "demo", "--out", str(out)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    for team in ("Alder County", "Juniper City", "Marigold County", "Tidewater City"):
+        assert team in done.stdout
+    assert "Where things are" in done.stdout and str(out / "roadmaps") in done.stdout
+    roadmaps = sorted(p.suffix for p in (out / "roadmaps").iterdir())
+    assert roadmaps == [".html"] * 4 + [".pdf"] * 4 + [".xlsx"] * 4
+    inventory = load_workbook(out / "barriers" / "alder-county-barriers.xlsx")["Barriers"]
+    statuses = [row[12] for row in inventory.iter_rows(min_row=2, max_row=4, values_only=True)]
+    assert statuses == ["In progress", "Action planned", "Analyzing"]  # each barrier moved along its lifecycle
