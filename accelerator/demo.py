@@ -203,7 +203,9 @@ def plan_work() -> None:
                         if move == "deferred"
                         else ""
                     )
-                    barrier = update_barrier(session, officer, barrier.id, BarrierUpdate(status=move), barrier.version, note)
+                    barrier = update_barrier(
+                        session, officer, barrier.id, BarrierUpdate(status=move), barrier.version, note
+                    )
                 barrier_ids.append(barrier.id)
             heard = add_input(
                 session,

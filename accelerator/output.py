@@ -4,14 +4,42 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _LazyConsole:
+    """A rich Console made on first use, so a command that prints only JSON never imports rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    @property
+    def made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made, name)
+
+    # rich uses a console as a context manager (live displays), which __getattr__ does not cover
+    def __enter__(self) -> Console:
+        return self.made.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self.made.__exit__(*exc)
+
 
 # Piped output (make, CI logs, files) gets room for a full table instead of rich's 80 columns.
 _WIDTH = None if sys.stdout.isatty() else 120
-console = Console(highlight=False, width=_WIDTH)
-err_console = Console(stderr=True, highlight=False, width=_WIDTH)
+console = cast("Console", _LazyConsole(highlight=False, width=_WIDTH))
+err_console = cast("Console", _LazyConsole(stderr=True, highlight=False, width=_WIDTH))
 
 
 def print_json(data: Any) -> None:

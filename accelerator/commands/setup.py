@@ -16,12 +16,14 @@ person_app = typer.Typer(help="People and their roles.", no_args_is_help=True)
 team_app = typer.Typer(help="Teams: jurisdictions enrolled in a cohort.", no_args_is_help=True)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.add_typer(cohort_app, name="cohort")
-    app.add_typer(jurisdiction_app, name="jurisdiction")
-    app.add_typer(person_app, name="person")
-    app.add_typer(team_app, name="team")
+def register(app: typer.Typer, word: str | None = None) -> None:
+    """Add ``init`` and the set-up groups; only the one ``word`` names when it names one."""
+    groups = {"cohort": cohort_app, "jurisdiction": jurisdiction_app, "person": person_app, "team": team_app}
+    if word not in groups:
+        app.command("init")(init)
+    for name, group in groups.items():
+        if word in (None, "init", name) or word not in groups:
+            app.add_typer(group, name=name)
 
 
 def init(
