@@ -45,6 +45,37 @@ if POSTGRES_PROBLEM and os.environ.get("ACCELERATOR_TEST_POSTGRES_URL"):
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def _postgres_skip_line() -> str:
+    return (
+        f"PostgreSQL half skipped: no server answers at {POSTGRES_URL} ({POSTGRES_PROBLEM}); "
+        "start it or set ACCELERATOR_TEST_POSTGRES_URL"
+    )
+
+
+def _on_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "postgresql" in callspec.params.values()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a PostgreSQL server, the PostgreSQL half is left out and said so once."""
+    if not POSTGRES_PROBLEM:
+        return
+    dropped = [item for item in items if _on_postgres(item)]
+    if dropped:
+        items[:] = [item for item in items if not _on_postgres(item)]
+        config.hook.pytest_deselected(items=dropped)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _postgres_skip_line() if POSTGRES_PROBLEM else f"databases: SQLite, and PostgreSQL at {POSTGRES_URL}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if POSTGRES_PROBLEM:
+        terminalreporter.write_line(_postgres_skip_line())
+
+
 def use_database(url: str) -> None:
     """Point the settings (and the cached engine) at ``url``."""
     from assessment.core.db import engine_for
