@@ -6,12 +6,14 @@ them, so ``accelerator --help`` and friends start quickly.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from importlib import import_module
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from typer._click.core import Command
 from typer._click.exceptions import ClickException
 
 from accelerator.output import err_console
@@ -27,6 +29,7 @@ GROUPS = {
     "roadmap": "accelerator.commands.roadmap",
 }
 SETUP_WORDS = ("init", "cohort", "jurisdiction", "person", "team")
+SINGLE_WORDS = ("whoami", "demo", "serve")
 VALUED_OPTIONS = ("--actor",)
 
 
@@ -54,14 +57,20 @@ def build_app(args: Sequence[str] = ()) -> typer.Typer:
         rich_markup_mode="rich",
         pretty_exceptions_enable=False,
         add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(main_options)
     word = command_word(args)
-    if word is None or word not in GROUPS:
-        setup.register(app, word)
+    everything = word is None or word not in (*GROUPS, *SETUP_WORDS, *SINGLE_WORDS)
+    if everything or word in SETUP_WORDS:
+        setup.register(app, None if everything else word)
     for name, module in GROUPS.items():
-        if word in (None, name) or (word not in GROUPS and word not in SETUP_WORDS):
+        if everything or word == name:
             app.add_typer(import_module(module).app, name=name)
+    if everything or word == "whoami":
+        from accelerator.commands.identity import whoami
+
+        app.command()(whoami)
     app.command()(demo)
     app.command()(serve)
     return app
@@ -103,34 +112,114 @@ def serve() -> None:
     configure_prefect()
     from flows.deployments import serve_all
 
+    # the runs' own lines come from the flows' state hooks (flows/reporting.py), in the run's process
+    err_console.print("Each run prints a line here as it ends: what ran, for whom, and how it ended.")
     serve_all()
 
 
 def main() -> None:
     """Entry point: runs the app and turns the error family into messages and exit codes."""
-    from assessment.core.errors import AcceleratorError
+    from assessment.core.errors import AcceleratorError, ValidationFailed
 
+    args = sys.argv[1:]
+    as_json = "--json" in args
     try:
-        build_app(sys.argv[1:])(standalone_mode=False)
+        command = typer.main.get_command(build_app(args))
+        plain_metavars(command)
+        command(args, prog_name="accelerator", standalone_mode=False)
+    except ValidationFailed as exc:
+        fail(exc.exit_code, exc.summary, [str(p) for p in exc.problems], as_json)
     except AcceleratorError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        fail(exc.exit_code, exc.message, [], as_json)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("Stopped.")
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except ClickException as exc:  # usage errors: unknown option, bad value, ...
+        if as_json:
+            fail(exc.exit_code, exc.format_message(), [], as_json)
         exc.show(file=sys.stderr)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if _missing_schema(exc):
-            err_console.print(
-                "[bold red]Error:[/] the database is not set up yet. Run `accelerator init` first "
-                "(it creates or upgrades the schema)."
+            from assessment.core.settings import get_settings
+
+            fail(
+                4,
+                f"The database at {get_settings().database_url} is not set up yet. Run `accelerator init` "
+                "first (it creates or upgrades the schema).",
+                [],
+                as_json,
             )
-            sys.exit(1)
-        raise
+        fail(1, *unexpected(exc), as_json)
+
+
+def fail(code: int, message: str, problems: list[str], as_json: bool) -> NoReturn:
+    """Say what went wrong on stderr, as one JSON document with --json, and exit with ``code``.
+    What users typed is escaped here, once, so it is never read as markup."""
+    from accelerator.output import escape
+
+    if as_json:
+        print(
+            json.dumps({"error": message, "problems": problems, "exit_code": code}, ensure_ascii=False), file=sys.stderr
+        )
+    else:
+        lines = [f"[bold red]Error:[/] {escape(message)}"] + [f"  - {escape(p)}" for p in problems]
+        err_console.print("\n".join(lines), highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def unexpected(exc: Exception) -> tuple[str, list[str]]:
+    """One sentence for a failure nobody foresaw, with the details written to the log file (and
+    shown, stack and all, with ACCELERATOR_DEBUG=1)."""
+    import logging
+    import traceback
+
+    from assessment.core.settings import get_settings
+
+    settings = get_settings()
+    if settings.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    log = settings.log_file
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger = logging.getLogger("accelerator.failures")
+        logger.propagate = False  # the log file only; the person already read the sentence
+        logger.addHandler(handler)
+        logger.error("accelerator %s failed", " ".join(sys.argv[1:]), exc_info=exc)
+        handler.close()
+        logger.removeHandler(handler)
+        where = f"the details are in {log}"
+    except OSError:
+        where = "the details could not be logged; run again with ACCELERATOR_DEBUG=1 to see them"
+    return (
+        f"Something unexpected went wrong ({type(exc).__name__}: {exc}); nothing more was done. "
+        f"Please report it; {where}.",
+        [],
+    )
+
+
+def plain_metavars(command: Command) -> None:
+    """Name values as people read them (--cohort COHORT, BARRIER_ID) instead of Python types
+    (<str>, <int>); flags, --help included, show no value at all."""
+    from typer.core import TyperArgument, TyperOption
+
+    def option_value(option: TyperOption, ctx: object) -> str | None:
+        if option.is_flag:
+            return None
+        return option.metavar or (option.name or "value").upper()
+
+    # typer asks each parameter for this text in its help; the one place it is decided
+    setattr(TyperOption, "display_type_rich", option_value)  # noqa: B010
+    setattr(TyperArgument, "display_type_rich", lambda argument, ctx: None)  # noqa: B010
+    for param in command.params:
+        if param.param_type_name == "argument" and param.metavar is None:
+            param.metavar = (param.name or "value").upper()
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub)
 
 
 def _missing_schema(exc: Exception) -> bool:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
-from typing import TypeVar
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from accelerator.output import escape
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.spinner import Spinner
 
 T = TypeVar("T")
 
@@ -43,3 +50,77 @@ def run_flow(start: Callable[[], T], what: str | None = None) -> T:
     finally:
         for name in SHUTDOWN_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+# A step's name (a task of the flow) and its state: "running", "completed", "failed", ...
+StepWatcher = Callable[[str, str], None]
+
+
+def run_flow_steps(start: Callable[[StepWatcher], T], what: str, steps: Sequence[str]) -> T:
+    """``run_flow`` showing the flow's ``steps`` as they happen instead of one spinner.
+
+    ``start`` gets the function to tell each step's start and end to (the flow's task hooks call it).
+    """
+    from rich.live import Live
+
+    from accelerator.output import err_console
+
+    display = StepDisplay(what, steps)
+    # A terminal keeps the last frame, ✗ included; a log (CI, a file) gets the steps of a run that
+    # succeeded, and of one that failed only the error message the CLI prints.
+    terminal = err_console.is_terminal
+    with Live(display, console=err_console, refresh_per_second=8, transient=not terminal):
+        result = run_flow(lambda: start(display.tell))
+    if not terminal:
+        err_console.print(display)
+    return result
+
+
+class StepDisplay:
+    """A flow's steps for the terminal: waiting (·), running (a spinner), done (✓ and its seconds), failed (✗)."""
+
+    def __init__(self, what: str, steps: Sequence[str]) -> None:
+        self.what = what
+        self.steps = list(steps)
+        self.states: dict[str, str] = {}
+        self.started: dict[str, float] = {}
+        self.took: dict[str, float] = {}
+        self.spinner: Spinner | None = None
+
+    def tell(self, step: str, state: str) -> None:
+        if step not in self.steps:
+            self.steps.append(step)
+        if state == "running":
+            self.started[step] = time.monotonic()
+        elif step in self.started:
+            self.took[step] = time.monotonic() - self.started[step]
+        self.states[step] = state
+
+    def __rich__(self) -> RenderableType:
+        from rich.console import Group
+        from rich.spinner import Spinner
+        from rich.table import Table
+        from rich.text import Text
+
+        # One spinner for the display's life: a new one each frame would never turn.
+        self.spinner = self.spinner or Spinner("dots", style="cyan")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column()
+        grid.add_column(justify="right", style="dim")
+        if not self.states:
+            # Without PREFECT_API_URL, Prefect first starts a temporary server.
+            wait = "" if os.environ.get("PREFECT_API_URL") else " (a temporary server: 10-20 s)"
+            grid.add_row(self.spinner, f"starting Prefect{wait}", "")
+        for step in self.steps:
+            state = self.states.get(step)
+            took = f"{self.took[step]:.1f} s" if step in self.took else ""
+            if state is None:
+                grid.add_row("[dim]·[/]", f"[dim]{escape(step)}[/]", "")
+            elif state == "running":
+                grid.add_row(self.spinner, escape(step), "")
+            elif state == "completed":
+                grid.add_row("[green]✓[/]", escape(step), took)
+            else:
+                grid.add_row("[red]✗[/]", f"{escape(step)} ({escape(state)})", took)
+        return Group(Text.from_markup(f"[bold]{escape(self.what)}[/] (a Prefect flow)"), grid)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from pydantic import TypeAdapter, WithJsonSchema
 
 from assessment.cohorts.people import resolve_actor
 from assessment.cohorts.service import get_team
@@ -19,11 +24,54 @@ from assessment.selfassessment.rubric import DEFAULT_RUBRIC, load_rubric
 from assessment.selfassessment.scoring import AssessmentResult
 from assessment.selfassessment.shapes import WorkbookRatings
 from flows.progress import Progress
+from flows.reporting import print_served_run, report_refusals_as_messages
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State, TaskRun
+
+report_refusals_as_messages()
+
+# The UI's form offers the cycles as a list; a direct caller may still write "Baseline" or " baseline ".
+CycleName = Annotated[str, WithJsonSchema(TypeAdapter(Cycle).json_schema())]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+# Who watches the steps of the runs started in this context: the CLI's step display.
+_watchers: ContextVar[tuple[Callable[[str, str], None], ...]] = ContextVar("assessment_run_watchers", default=())
+
+
+@contextmanager
+def watching(on_step: Callable[[str, str], None]) -> Iterator[None]:
+    """Tell ``on_step`` a step's name and state ("running", "completed", "failed") as each step of
+    the runs started inside starts and ends."""
+    token = _watchers.set((*_watchers.get(), on_step))
+    try:
+        yield
+    finally:
+        _watchers.reset(token)
+
+
+def _tell(step: Task[..., Any], _run: TaskRun, state: State) -> None:
+    for on_step in _watchers.get():
+        on_step(step.name, state.type.value.lower())
+
+
+def watched(step: Task[P, R]) -> Task[P, R]:
+    """The task, telling its start and end to whoever is ``watching``."""
+    return step.with_options(on_running=[_tell], on_completion=[_tell], on_failure=[_tell])
+
+
+@watched
 @task(name="validate workbooks", cache_policy=NO_CACHE)
 def validate(
-    files: list[str], jurisdiction: str, cohort: str, cycle: Cycle, actor: str | None, rubric_ref: str
+    files: list[str],
+    jurisdiction: str,
+    cohort: str,
+    cycle: Cycle,
+    actor: str | None,
+    rubric_ref: str,
+    replace: bool = False,
 ) -> list[WorkbookRatings]:
     """Check the actor may submit, then read every workbook; any problem stops the run."""
     rubric = load_rubric(rubric_ref)
@@ -34,15 +82,19 @@ def validate(
     progress = Progress("Reading workbooks", total=len(files))
     workbooks = read_workbooks([Path(f) for f in files], rubric, context, on_read=progress.advance)
     progress.done()
+    with transaction() as session:
+        assessments.check_run(session, resolve_actor(session, actor), jurisdiction, cohort, cycle, workbooks, replace)
     return workbooks
 
 
+@watched
 @task(name="aggregate ratings", cache_policy=NO_CACHE)
 def aggregate(workbooks: list[WorkbookRatings]) -> assessments.Responses:
     """Every respondent's levels, one mapping per workbook."""
     return assessments.responses_of(workbooks)
 
 
+@watched
 @task(name="score", cache_policy=NO_CACHE)
 def score(
     responses: assessments.Responses, jurisdiction: str, cohort: str, cycle: Cycle, rubric_ref: str
@@ -53,6 +105,7 @@ def score(
         return assessments.score_run(session, team, cycle, load_rubric(rubric_ref), responses)
 
 
+@watched
 @task(name="persist", cache_policy=NO_CACHE)
 def persist(
     workbooks: list[WorkbookRatings],
@@ -62,13 +115,16 @@ def persist(
     cycle: Cycle,
     actor: str | None,
     rubric_ref: str,
+    replace: bool = False,
 ) -> assessments.RunSummary:
     """Ratings, scores and history in one transaction: all stored or none."""
     with transaction() as session:
         who = resolve_actor(session, actor)
-        return assessments.record(session, who, jurisdiction, cohort, cycle, load_rubric(rubric_ref), workbooks, result)
+        rubric = load_rubric(rubric_ref)
+        return assessments.record(session, who, jurisdiction, cohort, cycle, rubric, workbooks, result, replace)
 
 
+@watched
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(summary: assessments.RunSummary) -> None:
     """Domain scores as a table artifact; stage, gaps and disagreements as markdown."""
@@ -96,9 +152,26 @@ def publish(summary: assessments.RunSummary) -> None:
     )
 
 
-@flow(name="assessment-run", log_prints=False)
+# The run's steps in order, as the Prefect UI and the CLI name them.
+STEPS = tuple(step.name for step in (validate, aggregate, score, persist, publish))
+
+
+@flow(
+    name="assessment-run",
+    log_prints=False,
+    on_completion=[print_served_run],
+    on_failure=[print_served_run],
+    on_crashed=[print_served_run],
+    on_cancellation=[print_served_run],
+)
 def assessment_run(
-    jurisdiction: str, cohort: str, cycle: str, files: list[str], actor: str | None = None, rubric: str = DEFAULT_RUBRIC
+    jurisdiction: str,
+    cohort: str,
+    cycle: CycleName,
+    files: list[str],
+    actor: str | None = None,
+    rubric: str = DEFAULT_RUBRIC,
+    replace: bool = False,
 ) -> assessments.RunSummary:
     """Score a team's filled self-assessment workbooks (one per respondent) and store the result.
 
@@ -109,12 +182,13 @@ def assessment_run(
         files: Paths of the filled workbooks, one per respondent.
         actor: Email of the person launching the run (default: the administrator).
         rubric: The rubric file's name in rubrics/ (leave as is).
+        replace: Drop respondents of the cycle's earlier submission who have no workbook here.
     """
     stage = assessments.parse_cycle(cycle)  # read once, here: the tasks get the Cycle itself
-    workbooks = validate(files, jurisdiction, cohort, stage, actor, rubric)
+    workbooks = validate(files, jurisdiction, cohort, stage, actor, rubric, replace)
     responses = aggregate(workbooks)
     result = score(responses, jurisdiction, cohort, stage, rubric)
-    summary = persist(workbooks, result, jurisdiction, cohort, stage, actor, rubric)
+    summary = persist(workbooks, result, jurisdiction, cohort, stage, actor, rubric, replace)
     publish(summary)
     return summary
 

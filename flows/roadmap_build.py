@@ -16,7 +16,10 @@ from assessment.roadmap.snapshot import roadmap_view
 from assessment.roadmap.view import RoadmapView
 from flows.assessment_run import artifact_key
 from flows.progress import Progress
+from flows.reporting import print_served_run, report_refusals_as_messages
 from roadmaps.registry import parse_formats, renderers
+
+report_refusals_as_messages()
 
 
 @task(name="snapshot the plan", cache_policy=NO_CACHE)
@@ -53,7 +56,13 @@ def keep(view: RoadmapView, formats: list[str], actor: str | None) -> int:
     return view.version
 
 
-@flow(name="roadmap-build")
+@flow(
+    name="roadmap-build",
+    on_completion=[print_served_run],
+    on_failure=[print_served_run],
+    on_crashed=[print_served_run],
+    on_cancellation=[print_served_run],
+)
 def roadmap_build(
     jurisdiction: str,
     cohort: str,

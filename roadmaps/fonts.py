@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -51,6 +50,7 @@ class FontSet:
     hangul_bold: str | None
     cjk: str | None
     coverage: dict[str, frozenset[int]]
+    missing: tuple[str, ...] = ()  # what to install for the scripts whose font is not there
 
     def font_for(self, char: str) -> str:
         """The font that should draw ``char``: the base font when it has the glyph."""
@@ -63,6 +63,12 @@ class FontSet:
         for name in order:
             if name and code in self.coverage[name]:
                 return name
+        if self.missing:
+            # an empty box where a person's name should be is worse than no PDF
+            raise FontsMissing(
+                f"The PDF cannot draw '{char}' (in a name or note): its font is not installed. "
+                f"Install it with: apt-get install {' '.join(self.missing)} (make demo installs it), then build again."
+            )
         return self.base
 
 
@@ -88,7 +94,7 @@ def _family(name: str, bold: str, italic: str) -> None:
 
 @lru_cache
 def register_fonts(files: FontFiles = FontFiles()) -> FontSet:
-    """Register the fonts with reportlab once; warn and fall back when a script's font is missing."""
+    """Register the fonts with reportlab once; a script whose font is missing is refused when drawn."""
     if not files.base.exists():
         raise FontsMissing(f"The PDF font {files.base} is missing. Install it with: apt-get install fonts-dejavu-core")
     coverage = {BASE: _register(BASE, files.base)}
@@ -100,6 +106,7 @@ def register_fonts(files: FontFiles = FontFiles()) -> FontSet:
         _register(BASE_ITALIC, files.base_italic)
     _family(BASE, bold, italic)
 
+    missing: list[str] = []
     hangul: str | None = None
     hangul_bold: str | None = None
     if files.hangul.exists():
@@ -111,7 +118,7 @@ def register_fonts(files: FontFiles = FontFiles()) -> FontSet:
             _register(HANGUL_BOLD, files.hangul_bold)
         _family(HANGUL, hangul_bold, HANGUL)
     else:
-        _warn_missing(files.hangul, "Korean (Hangul)", "fonts-nanum")
+        missing.append("fonts-nanum")
 
     cjk: str | None = None
     if files.cjk.exists():
@@ -120,17 +127,10 @@ def register_fonts(files: FontFiles = FontFiles()) -> FontSet:
         # WenQuanYi has no bold face; bold CJK text stays regular rather than failing.
         _family(CJK, CJK, CJK)
     else:
-        _warn_missing(files.cjk, "Chinese and Japanese", "fonts-wqy-microhei")
+        missing.append("fonts-wqy-microhei")
 
-    return FontSet(base=BASE, bold=bold, hangul=hangul, hangul_bold=hangul_bold, cjk=cjk, coverage=coverage)
-
-
-def _warn_missing(path: Path, script: str, package: str) -> None:
-    warnings.warn(
-        f"Font {path} is missing: {script} text in PDFs will show as empty boxes. "
-        f"Install it with: apt-get install {package}",
-        RuntimeWarning,
-        stacklevel=3,
+    return FontSet(
+        base=BASE, bold=bold, hangul=hangul, hangul_bold=hangul_bold, cjk=cjk, coverage=coverage, missing=tuple(missing)
     )
 
 

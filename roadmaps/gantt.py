@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, Shape, String
@@ -31,6 +32,44 @@ ROW_MIN_HEIGHT = 34.0
 ROW_PADDING = 4.0
 BAR_HEIGHT = 10.0
 DIAMOND = 4.2
+RANK_SIZE = 7.5
+RANK_GAP = 3.0
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on the chart, y measured from the middle of its row."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    def overlaps(self, other: Box) -> bool:
+        """True when the two rectangles share any area."""
+        return (
+            self.left < other.right and other.left < self.right and self.bottom < other.top and other.bottom < self.top
+        )
+
+
+@dataclass(frozen=True)
+class RowMarks:
+    """Where one goal's bar, milestone diamonds and rank number sit in its row."""
+
+    bar: Box
+    diamonds: list[tuple[float, bool]]  # x and done, one per dated milestone
+    rank: Box  # the rank's text, clear of every diamond
+
+    @property
+    def diamond_boxes(self) -> list[Box]:
+        """Each diamond's bounding box, its outline included."""
+        return [diamond_box(x) for x, _ in self.diamonds]
+
+
+def diamond_box(x: float) -> Box:
+    """The bounding box of a milestone diamond centred at ``x``, its outline included."""
+    reach = DIAMOND + 0.5
+    return Box(x - reach, -reach, x + reach, reach)
 
 
 class Gantt(Flowable):
@@ -142,27 +181,54 @@ class Gantt(Flowable):
         for goal, bottom, height in zip(self.goals, bottoms, self._row_heights, strict=True):
             self._draw_goal(goal, bottom + height / 2)
 
-    def _draw_goal(self, goal: GoalView, middle: float) -> None:
-        canvas = self.canv
+    def marks(self, goal: GoalView) -> RowMarks:
+        """The goal's bar, its milestones' diamonds and where its rank goes (after ``wrap``).
+
+        The rank sits left of the bar, else right of it, wherever no diamond covers it (a milestone
+        done the day a goal was set sits on the bar's left end); else just above the bar's start,
+        where no diamond reaches."""
         first, last = goal.span
         left, right = self._x(first), self._x(last + timedelta(days=1))
+        right = max(right, left + 2.0)
+        bar = Box(left, -BAR_HEIGHT / 2, right, BAR_HEIGHT / 2)
+        diamonds = [(self._x(m.when), m.done is not None) for m in goal.milestones if m.when is not None]
+        width = stringWidth(str(goal.rank), register_fonts().bold, RANK_SIZE)
+        # The text's box from its baseline (a little below the middle, as the bar's centre line).
+        low, high = -2.6 - 0.25 * RANK_SIZE, -2.6 + 0.75 * RANK_SIZE
+        chart_left = self.width * LABEL_SHARE
+        beside = [
+            Box(left - RANK_GAP - width, low, left - RANK_GAP, high),
+            Box(right + RANK_GAP, low, right + RANK_GAP + width, high),
+        ]
+        covered = [diamond_box(x) for x, _ in diamonds]
+        for spot in beside:
+            inside = spot.left >= chart_left + 1 and spot.right <= self.width - 1
+            if inside and not any(spot.overlaps(box) for box in covered):
+                return RowMarks(bar, diamonds, spot)
+        above = BAR_HEIGHT / 2 + 1.5 - low
+        x = min(max(left, chart_left + 1), self.width - 1 - width)
+        return RowMarks(bar, diamonds, Box(x, low + above, x + width, high + above))
+
+    def _draw_goal(self, goal: GoalView, middle: float) -> None:
+        canvas = self.canv
+        marks = self.marks(goal)
+        bar = marks.bar
         canvas.setFillColor(BAR_FILL)
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(0.7)
-        canvas.roundRect(left, middle - BAR_HEIGHT / 2, max(right - left, 2.0), BAR_HEIGHT, 2, stroke=1, fill=1)
-        # The rank beside its bar ties a bar far from its label back to the goal's row.
-        rank = str(goal.rank)
-        canvas.setFont(register_fonts().bold, 7.5)
+        canvas.roundRect(bar.left, middle + bar.bottom, bar.right - bar.left, BAR_HEIGHT, 2, stroke=1, fill=1)
+        for x, done in marks.diamonds:
+            _diamond(canvas, x, middle, done=done)
+        # The rank beside its bar ties a bar far from its label back to the goal's row; drawn last,
+        # on white, so the build-day line cannot cross it either.
+        rank = marks.rank
+        canvas.setFillColor(WHITE)
+        canvas.rect(
+            rank.left - 1, middle + rank.bottom, rank.right - rank.left + 2, rank.top - rank.bottom, stroke=0, fill=1
+        )
+        canvas.setFont(register_fonts().bold, RANK_SIZE)
         canvas.setFillColor(INK)
-        width = stringWidth(rank, register_fonts().bold, 7.5)
-        if left - self.width * LABEL_SHARE >= width + 5:
-            canvas.drawRightString(left - 3, middle - 2.6, rank)
-        elif self.width - right >= width + 5:
-            canvas.drawString(right + 3, middle - 2.6, rank)
-        for milestone in goal.milestones:
-            if milestone.when is None:
-                continue
-            _diamond(canvas, self._x(milestone.when), middle, done=milestone.done is not None)
+        canvas.drawString(rank.left, middle + rank.bottom + 0.25 * RANK_SIZE, str(goal.rank))
 
 
 def _diamond(canvas: Canvas, x: float, y: float, *, done: bool) -> None:

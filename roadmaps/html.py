@@ -1,4 +1,7 @@
-"""The action roadmap as one self-contained, accessible HTML page (Jinja2, autoescaped)."""
+"""The action roadmap as one self-contained, accessible HTML page (Jinja2, autoescaped).
+
+The page carries no script at all (it must pass a strict Content-Security-Policy); on a narrow
+screen its tables stack into one card per row, by CSS alone."""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from assessment.roadmap.view import GoalView, MilestoneView, Quarter, RoadmapView
 from roadmaps.registry import register_renderer
-from roadmaps.text import format_date, format_number, format_share, shorten
+from roadmaps.text import format_change, format_date, format_number, format_share, plural, shorten
 
 TEMPLATES = Path(__file__).parent / "templates"
 TOP_GOALS = 5
@@ -23,7 +27,22 @@ _env = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_env.filters.update(date=format_date, number=format_number, share=format_share, shorten=shorten)
+
+
+def breakable(text: str) -> Markup:
+    """``text`` escaped, free to wrap after "@" and before "." so an email breaks between its parts."""
+    return Markup(str(escape(text)).replace("@", "@<wbr>").replace(".", "<wbr>."))
+
+
+_env.filters.update(
+    date=format_date,
+    number=format_number,
+    share=format_share,
+    shorten=shorten,
+    change=format_change,
+    plural=plural,
+    breakable=breakable,
+)
 
 
 @dataclass

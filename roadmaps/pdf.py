@@ -1,4 +1,5 @@
-"""The action roadmap as a PDF: cover, summary, timeline, one section per goal, open barriers."""
+"""The action roadmap as a PDF: a first page that is the summary, where the team stands, the
+timeline, one section per goal, open barriers."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from assessment.roadmap.view import RoadmapView
@@ -14,6 +15,7 @@ from roadmaps.gantt import Gantt, legend
 from roadmaps.pdf_barriers import appendix
 from roadmaps.pdf_goals import goal_sections
 from roadmaps.pdf_pages import Heading, NumberedCanvas, RoadmapDoc
+from roadmaps.pdf_standing import standing
 from roadmaps.pdf_theme import ACCENT, FRAME_WIDTH, RULE, Styles, paragraph, styles, table_style, widths
 from roadmaps.registry import register_renderer
 from roadmaps.text import format_date, shorten
@@ -27,8 +29,9 @@ def render_pdf(view: RoadmapView, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     style = styles()
     story: list[Flowable] = []
-    story += _cover(view, style)
+    story += _title(view, style)
     story += _summary(view, style)
+    story += standing(view, style)
     story += _timeline(view, style)
     story += goal_sections(view, style)
     story += appendix(view, style)
@@ -36,42 +39,49 @@ def render_pdf(view: RoadmapView, out: Path) -> Path:
     return out
 
 
-def _cover(view: RoadmapView, style: Styles) -> list[Flowable]:
-    """Whose roadmap, which version, built when and by whom, and what the document is for."""
+def _title(view: RoadmapView, style: Styles) -> list[Flowable]:
+    """Whose roadmap, which version, built when and by whom, and what it is for: the top of page one."""
     facts = [
-        ("Jurisdiction", view.jurisdiction),
         ("Cohort", view.cohort),
         ("Version", str(view.version)),
         ("Built", format_date(view.built_at)),
-        ("Built by", view.built_by),
+        ("Built by", view.author),
     ]
     table = Table(
-        [[Paragraph(label, style.figure_label), paragraph(value, style.body)] for label, value in facts],
-        colWidths=[1.3 * inch, FRAME_WIDTH - 1.3 * inch],
+        [
+            [Paragraph(label, style.figure_label) for label, _ in facts],
+            [paragraph(value, style.cell) for _, value in facts],
+        ],
+        colWidths=widths(2.6, 0.8, 1.2, 2.4),
         hAlign="LEFT",
     )
-    table.setStyle(table_style(header=False))
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]
+    )
     return [
-        NextPageTemplate("body"),
-        Spacer(1, 1.6 * inch),
         paragraph(view.cohort, style.note),
         Paragraph("Action Roadmap", style.title),
         paragraph(view.jurisdiction, style.subtitle),
-        HRFlowable(width="100%", thickness=2, color=ACCENT, spaceBefore=6, spaceAfter=18),
+        HRFlowable(width="100%", thickness=2, color=ACCENT, spaceBefore=2, spaceAfter=8),
         table,
-        Spacer(1, 0.5 * inch),
+        Spacer(1, 8),
         Paragraph(
             "Near-term process-change goals, in priority order, that remove the administrative "
             "barriers keeping small and community-based organizations out of public health "
             "contracts: who owns each goal, its milestones, and when it is due.",
-            style.body,
+            style.note,
         ),
-        PageBreak(),
+        Spacer(1, 4),
     ]
 
 
 def _summary(view: RoadmapView, style: Styles) -> list[Flowable]:
-    """Key figures, goals by status and the top goals."""
+    """Key figures, the top goals and goals by status, on the first page under the title."""
     done, milestones = view.milestone_totals
     addressed = len(view.goal_ids_by_barrier)
     figures = [
@@ -98,21 +108,8 @@ def _summary(view: RoadmapView, style: Styles) -> list[Flowable]:
     story: list[Flowable] = [
         Heading("Summary", style.h1, "Summary", 0),
         boxes,
-        Spacer(1, 14),
-        Paragraph("Goals by status", style.h3),
+        Spacer(1, 6),
     ]
-    if view.goals:
-        rows = [[Paragraph("Status", style.cell_head), Paragraph("Goals", style.cell_head)]]
-        rows += [
-            [paragraph(label, style.cell), Paragraph(str(count), style.cell)]
-            for label, count in view.goal_counts_by_status.items()
-        ]
-        table = Table(rows, colWidths=[2.6 * inch, 0.9 * inch], hAlign="LEFT", repeatRows=1)
-        table.setStyle(table_style(rows=len(rows)))
-        story.append(table)
-    else:
-        story.append(Paragraph("This roadmap has no goals yet.", style.body))
-
     top = view.goals[:TOP_GOALS]
     if top:
         story.append(Paragraph("Top goals in priority order", style.h3))
@@ -134,13 +131,29 @@ def _summary(view: RoadmapView, style: Styles) -> list[Flowable]:
             story.append(
                 Paragraph(f"… and {len(view.goals) - TOP_GOALS} more goals: see the Goals section.", style.note)
             )
-    story.append(PageBreak())
+    story.append(Paragraph("Goals by status", style.h3))
+    if view.goals:
+        rows = [[Paragraph("Status", style.cell_head), Paragraph("Goals", style.cell_head)]]
+        rows += [
+            [paragraph(label, style.cell), Paragraph(str(count), style.cell)]
+            for label, count in view.goal_counts_by_status.items()
+        ]
+        table = Table(rows, colWidths=[2.6 * inch, 0.9 * inch], hAlign="LEFT", repeatRows=1)
+        table.setStyle(table_style(rows=len(rows)))
+        story.append(table)
+    else:
+        story.append(Paragraph("This roadmap has no goals yet.", style.body))
+
     return story
 
 
 def _timeline(view: RoadmapView, style: Styles) -> list[Flowable]:
     """The Gantt chart of goals by quarter, then the milestones listed by quarter."""
-    story: list[Flowable] = [Heading("Timeline by quarter", style.h1, "Timeline by quarter", 0)]
+    # A new page only when the chart's head and first rows would not fit on this one.
+    story: list[Flowable] = [
+        CondPageBreak(3.5 * inch),
+        Heading("Timeline by quarter", style.h1, "Timeline by quarter", 0),
+    ]
     if not view.goals:
         return story + [Paragraph("No goals to place on the timeline yet.", style.body), PageBreak()]
     built = view.built_at.date()

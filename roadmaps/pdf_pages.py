@@ -1,5 +1,9 @@
-"""The PDF's pages: letter pages with a bare cover, a footer on body pages, "Page n of N", and
-headings that fill the outline (bookmarks)."""
+"""The PDF's pages: letter pages with a footer and "Page n of N", headings that fill the outline
+(bookmarks), and the document's metadata.
+
+reportlab writes no structure tree, so the PDF is not tagged; what it can set is set: title (shown
+instead of the file name), author by name, subject, keywords, language, and the outline, opened
+beside the first page."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class Heading(Paragraph):
 
 
 class RoadmapDoc(BaseDocTemplate):
-    """Letter pages: a bare cover, then body pages with a footer; headings fill the outline."""
+    """Letter pages with a footer; headings fill the outline."""
 
     def __init__(self, out: Path, view: RoadmapView) -> None:
         fonts = register_fonts()
@@ -38,8 +42,9 @@ class RoadmapDoc(BaseDocTemplate):
             topMargin=MARGIN,
             bottomMargin=MARGIN,
             title=f"Action Roadmap — {view.jurisdiction}",
-            author=view.built_by,
-            subject=f"{view.cohort}, version {view.version}",
+            author=view.author,
+            subject=f"{view.jurisdiction}'s near-term process-change goals, {view.cohort}, version {view.version}",
+            keywords=["action roadmap", "contracting and procurement", "equity", view.jurisdiction, view.cohort],
             creator="Equity Accelerator",
             initialFontName=fonts.base,
             lang="en-US",
@@ -47,13 +52,12 @@ class RoadmapDoc(BaseDocTemplate):
         )
         self.view = view
         frame = Frame(MARGIN, MARGIN, FRAME_WIDTH, PAGE[1] - 2 * MARGIN, id="body", leftPadding=0, rightPadding=0)
-        self.addPageTemplates(
-            [
-                PageTemplate(id="cover", frames=[frame]),
-                PageTemplate(id="body", frames=[frame], onPage=self._footer),
-            ]
-        )
+        self.addPageTemplates([PageTemplate(id="body", frames=[frame], onPage=self._footer)])
         self._bookmarks = 0
+
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        self.canv.showOutline()
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
@@ -93,9 +97,8 @@ class NumberedCanvas(Canvas):
         total = len(self._pages)
         for page in self._pages:
             self.__dict__.update(page)
-            if self._pageNumber > 1:
-                self.setFont(register_fonts().base, 8)
-                self.setFillColor(MUTED)
-                self.drawRightString(PAGE[0] - MARGIN, MARGIN - 26, f"Page {self._pageNumber} of {total}")
+            self.setFont(register_fonts().base, 8)
+            self.setFillColor(MUTED)
+            self.drawRightString(PAGE[0] - MARGIN, MARGIN - 26, f"Page {self._pageNumber} of {total}")
             super().showPage()
         super().save()

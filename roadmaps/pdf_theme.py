@@ -59,14 +59,15 @@ def styles() -> Styles:
         return ParagraphStyle(name, parent=base, **changes)
 
     return Styles(
-        title=make("title", fontName=fonts.bold, fontSize=34, leading=40, textColor=ACCENT, spaceAfter=10),
-        subtitle=make("subtitle", fontSize=18, leading=24, spaceAfter=6),
+        title=make("title", fontName=fonts.bold, fontSize=28, leading=33, textColor=ACCENT, spaceAfter=4),
+        subtitle=make("subtitle", fontSize=16, leading=21, spaceAfter=4),
         h1=make(
             "h1",
             fontName=fonts.bold,
             fontSize=18,
             leading=23,
             textColor=ACCENT,
+            spaceBefore=14,  # dropped at the top of a page
             spaceAfter=10,
             keepWithNext=1,
         ),

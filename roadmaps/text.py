@@ -34,6 +34,18 @@ def format_share(share: float | None) -> str:
     return f"{round(share * 100)}%"
 
 
+def format_change(change: float | None) -> str:
+    """A change in score with its sign, e.g. "+12.5" or "-4.2"; a dash when there is none."""
+    if change is None:
+        return DASH
+    return f"{change:+.1f}"
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 input", "3 inputs": a count and its noun ("es" or "s" not guessed beyond a plain "s")."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
     text = " ".join(text.split())

@@ -1,4 +1,5 @@
-"""The action roadmap as a workbook: Goals, Milestones, Barriers and About sheets, filterable."""
+"""The action roadmap as a workbook: Goals, Milestones, Barriers and About sheets, filterable,
+and printable: landscape, one page wide, the header row on every page."""
 
 from __future__ import annotations
 
@@ -19,14 +20,20 @@ from assessment.core.xlsx import set_text
 from assessment.roadmap.view import RoadmapView
 from roadmaps.registry import register_renderer
 
-DATE_FORMAT = "yyyy-mm-dd"
+# Numbers and dates sit right-aligned; "_)" pads them by a bracket's width so they don't run
+# into the text of the column to their right.
+PAD = "_)"
+DATE_FORMAT = "yyyy-mm-dd" + PAD
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+COUNT_FORMAT = "0" + PAD
+PERCENT_FORMAT = "0%" + PAD
 HEADER_FILL = PatternFill("solid", fgColor="DCE4EE")
 LINE_HEIGHT = 15.0
 
 Value = str | int | float | Decimal | date | None
-# Text always goes through set_text; the other kinds are stored as Excel numbers and dates.
-Kind = Literal["text", "number", "date", "percent"]
+# Text always goes through set_text; the other kinds are stored as Excel numbers and dates:
+# a count (rank, id, severity) as a whole number, a measure with the decimals it was given.
+Kind = Literal["text", "count", "number", "date", "percent"]
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,8 @@ def render_xlsx(view: RoadmapView, out: Path) -> Path:
     _fill(
         goals,
         [
-            Column("Rank", 7, "number"),
-            Column("Goal ID", 9, "number"),
+            Column("Rank", 7, "count"),
+            Column("Goal ID", 9, "count"),
             Column("Statement", 60),
             Column("Measure", 36),
             Column("Baseline", 11, "number"),
@@ -87,8 +94,8 @@ def render_xlsx(view: RoadmapView, out: Path) -> Path:
     _fill(
         book.create_sheet("Milestones"),
         [
-            Column("Goal ID", 9, "number"),
-            Column("Goal rank", 9, "number"),
+            Column("Goal ID", 9, "count"),
+            Column("Goal rank", 9, "count"),
             Column("Milestone", 50),
             Column("Due", 12, "date"),
             Column("Owner", 22),
@@ -100,13 +107,13 @@ def render_xlsx(view: RoadmapView, out: Path) -> Path:
     _fill(
         book.create_sheet("Barriers"),
         [
-            Column("Barrier ID", 10, "number"),
+            Column("Barrier ID", 11, "count"),
             Column("Title", 40),
             Column("Description", 50),
             Column("Category", 24),
             Column("Stage", 18),
             Column("Rule set by", 16),
-            Column("Severity", 9, "number"),
+            Column("Severity", 10, "count"),
             Column("Status", 16),
             Column("Owner", 22),
             Column("Goal IDs addressing it", 16),
@@ -129,7 +136,7 @@ def render_xlsx(view: RoadmapView, out: Path) -> Path:
     )
     _about(book.create_sheet("About"), view)
     book.properties.title = f"Action Roadmap — {view.jurisdiction}"
-    book.properties.creator = view.built_by
+    book.properties.creator = view.author
     book.save(out)
     return out
 
@@ -155,10 +162,21 @@ def _fill(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[V
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     sheet.print_title_rows = "1:1"
+    _print_setup(sheet)
+    sheet.print_options.gridLines = True
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape Letter, one page wide and as many down as it takes, a footer naming sheet and page."""
     sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_LETTER
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.oddFooter.center.text = "&A, page &P of &N"
 
 
 def _lines(text: str, width: float) -> int:
@@ -174,14 +192,26 @@ def _write_text(cell: Cell, value: Value, column: Column) -> None:
 def _write_value(cell: Cell, value: Value, column: Column) -> None:
     cell.value = value
     cell.alignment = Alignment(vertical="top")
-    if column.kind == "date":
-        cell.number_format = DATE_FORMAT
-    elif column.kind == "percent":
-        cell.number_format = "0%"
+    cell.number_format = _number_format(column.kind, value)
+
+
+def _number_format(kind: Kind, value: Value) -> str:
+    """The padded format of a value: dates as ISO days, shares as percentages, measures with
+    thousands separators and as many decimals as they were given (40.5 stays 40.5, 90 stays 90)."""
+    if kind == "date":
+        return DATE_FORMAT
+    if kind == "percent":
+        return PERCENT_FORMAT
+    if kind == "number" and isinstance(value, Decimal | float):
+        exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return "#,##0" + ("." + "0" * decimals if decimals else "") + PAD
+    return COUNT_FORMAT if kind == "count" else "#,##0" + PAD
 
 
 _WRITERS: dict[Kind, Callable[[Cell, Value, Column], None]] = {
     "text": _write_text,
+    "count": _write_value,
     "number": _write_value,
     "date": _write_value,
     "percent": _write_value,
@@ -201,8 +231,10 @@ def _about(sheet: Worksheet, view: RoadmapView) -> None:
         ("Cohort", view.cohort),
         ("Version", view.version),
         (built_label, built),
-        ("Built by", view.built_by),
+        ("Built by", view.author),
     ]
+    if view.built_by_name:
+        facts.append(("Builder's email", view.built_by))
     set_text(sheet.cell(row=1, column=1), "Action Roadmap")
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     for r, (label, value) in enumerate(facts, start=3):
@@ -217,7 +249,8 @@ def _about(sheet: Worksheet, view: RoadmapView) -> None:
                 cell.number_format = DATETIME_FORMAT
             cell.alignment = Alignment(horizontal="left")
     sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 44
+    sheet.column_dimensions["B"].width = 60
+    _print_setup(sheet)
 
 
 register_renderer("xlsx", ".xlsx", render_xlsx)

@@ -20,6 +20,9 @@ os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.pop("ACCELERATOR_ACTOR", None)
+# The failure log lives in a folder of the test session, never the user's (a saved identity lives
+# in a folder of each test: see ``own_identity``).
+os.environ["ACCELERATOR_DATA_DIR"] = tempfile.mkdtemp(prefix="accelerator-data-")
 os.environ.pop("PREFECT_API_URL", None)
 
 # The PostgreSQL half runs against ACCELERATOR_TEST_POSTGRES_URL, else the local server every
@@ -74,6 +77,19 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if POSTGRES_PROBLEM:
         terminalreporter.write_line(_postgres_skip_line())
+
+
+@pytest.fixture(autouse=True)
+def own_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test starts with nobody saved as the acting person (``accelerator whoami --set``)."""
+    from assessment.core.settings import get_settings
+
+    folder = tmp_path_factory.mktemp("config")
+    os.environ["ACCELERATOR_CONFIG_DIR"] = str(folder)
+    get_settings.cache_clear()
+    yield folder
+    os.environ.pop("ACCELERATOR_CONFIG_DIR", None)
+    get_settings.cache_clear()
 
 
 def use_database(url: str) -> None:

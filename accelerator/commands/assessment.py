@@ -43,17 +43,30 @@ def run(
     cohort: CohortOption,
     cycle: Annotated[str, typer.Option(help="baseline, midpoint or final.")],
     files: Annotated[list[Path], typer.Argument(help="Filled workbooks, one per respondent.")],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Drop respondents of the cycle's earlier submission who have no workbook here."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Score the filled workbooks (a Prefect flow) and store the team's result."""
-    from accelerator.flowrun import run_flow
+    from accelerator.flowrun import StepWatcher, configure_prefect, run_flow_steps
+    from assessment.selfassessment.service import preflight
 
-    def start() -> RunSummary:
-        from flows.assessment_run import assessment_run
+    # What can be checked without Prefect is checked first: a refusal takes a second, not twenty.
+    with acting(ctx) as (session, actor):
+        preflight(session, actor, jurisdiction, cohort, cycle, files)
 
-        return assessment_run(jurisdiction, cohort, cycle, [str(f) for f in files], actor=actor_email(ctx))
+    configure_prefect()  # before Prefect loads, which reads its settings once
+    from flows.assessment_run import STEPS, assessment_run, watching
 
-    summary = run_flow(start, "Scoring the workbooks")
+    def start(on_step: StepWatcher) -> RunSummary:
+        with watching(on_step):
+            return assessment_run(
+                jurisdiction, cohort, cycle, [str(f) for f in files], actor=actor_email(ctx), replace=replace
+            )
+
+    summary = run_flow_steps(start, "Scoring the workbooks", STEPS)
     if as_json:
         print_json(as_contract(summary))
         return
@@ -66,13 +79,16 @@ def show(
     jurisdiction: JurisdictionOption,
     cohort: CohortOption,
     cycle: Annotated[str | None, typer.Option(help="baseline, midpoint or final (default: the latest).")] = None,
+    submission: Annotated[
+        int | None, typer.Option(help="An earlier submission of the cycle, by number (default: the current one).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show a stored assessment result."""
     from assessment.selfassessment.service import show as show_result
 
     with acting(ctx) as (session, actor):
-        summary = show_result(session, actor, jurisdiction, cohort, cycle)
+        summary = show_result(session, actor, jurisdiction, cohort, cycle, submission)
     if as_json:
         print_json(as_contract(summary))
         return
@@ -103,6 +119,21 @@ def as_contract(summary: RunSummary) -> dict[str, object]:
     }
 
 
+# The chart column: BAR_WIDTH cells stand for 0-100, each drawn in eighths of a cell.
+BAR_WIDTH = 20
+SCALE = "0        50      100"
+EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
+
+
+def bar(score: float | None) -> str:
+    """A 0-100 score as a bar of unicode blocks (empty when there is none)."""
+    if score is None:
+        return ""
+    eighths = round(min(max(score, 0.0), 100.0) * BAR_WIDTH * 8 / 100)
+    full, part = divmod(eighths, 8)
+    return f"[cyan]{'█' * full}{EIGHTHS[part]}[/]"
+
+
 def _signed(value: float | None) -> str:
     return "" if value is None else f"{value:+.1f}"
 
@@ -131,6 +162,7 @@ def print_summary(summary: RunSummary) -> None:
     table.add_column("Domain")
     table.add_column("Mean (1–4)", justify="right")
     table.add_column("Score (0–100)", justify="right")
+    table.add_column(SCALE, no_wrap=True, min_width=BAR_WIDTH)
     table.add_column("Rated", justify="right")
     if change:
         table.add_column(f"Change since {change.since_cycle}", justify="right")
@@ -139,13 +171,20 @@ def print_summary(summary: RunSummary) -> None:
             escape(d.title),
             "–" if d.mean is None else f"{d.mean:.2f}",
             "–" if d.score is None else f"{d.score:.1f}",
+            "" if d.insufficient else bar(d.score),
             f"{d.rated}/{d.total}" + (" (too few: left out)" if d.insufficient else ""),
         ]
         if change:
             row.append(_signed(change.domains[d.id].change) if d.id in change.domains else "")
         table.add_row(*row)
     if overall.mean is not None:
-        row = ["[bold]Overall[/]", f"[bold]{overall.mean:.2f}[/]", f"[bold]{overall.score:.1f}[/]", ""]
+        row = [
+            "[bold]Overall[/]",
+            f"[bold]{overall.mean:.2f}[/]",
+            f"[bold]{overall.score:.1f}[/]",
+            bar(overall.score),
+            "",
+        ]
         if change:
             row.append(_signed(change.overall.change))
         table.add_row(*row, end_section=True)

@@ -103,19 +103,17 @@ def list_(
         print_json(rows)
         return
     table = Table(title=f"Barriers{': ' + escape(jurisdiction) if jurisdiction else ''}", title_justify="left")
-    for column in ("ID", "Title", "Category", "Stage", "Severity", "Status", "Owner", "Version"):
-        table.add_column(column, justify="right" if column in ("ID", "Severity", "Version") else "left")
+    # Several jurisdictions (an alliance lead's list) need the jurisdiction to tell rows apart; what a
+    # person must read wraps instead of being cut.
+    places = len({r.jurisdiction for r in rows}) > 1 or jurisdiction is None
+    columns = ["ID", *(["Jurisdiction"] if places else []), "Title", "Category", "Stage", "Severity", "Status"]
+    for column in [*columns, "Owner", "Version"]:
+        right = column in ("ID", "Severity", "Version")
+        table.add_column(column, justify="right" if right else "left", overflow="fold", no_wrap=right)
     for r in rows:
-        table.add_row(
-            str(r.id),
-            escape(r.title),
-            escape(r.category_label),
-            escape(r.stage_label),
-            str(r.severity or "–"),
-            r.status_label,
-            escape(r.owner or "–"),
-            str(r.version),
-        )
+        cells = [str(r.id), *([escape(r.jurisdiction)] if places else []), escape(r.title)]
+        cells += [escape(r.category_label), escape(r.stage_label), str(r.severity or "–"), r.status_label]
+        table.add_row(*cells, escape(r.owner or "–"), str(r.version))
     console.print(table if rows else "No barriers recorded yet.")
 
 
@@ -149,20 +147,29 @@ def update(
         int | None,
         typer.Option("--expected-version", help="The version you read; refused if someone changed it since."),
     ] = None,
-    title: Annotated[str | None, typer.Option()] = None,
-    description: Annotated[str | None, typer.Option()] = None,
-    category: Annotated[str | None, typer.Option()] = None,
-    stage: Annotated[str | None, typer.Option()] = None,
-    controller: Annotated[str | None, typer.Option()] = None,
-    severity: Annotated[int | None, typer.Option()] = None,
-    burden_on: Annotated[str | None, typer.Option("--burden-on")] = None,
-    root_cause: Annotated[str | None, typer.Option("--root-cause")] = None,
+    correct: Annotated[
+        bool,
+        typer.Option(
+            "--correct",
+            help="Correct a status set by mistake (even not pursued): the program manager or an admin, with --note.",
+        ),
+    ] = False,
+    title: Annotated[str | None, typer.Option(help="Short name of the barrier.")] = None,
+    description: Annotated[str | None, typer.Option(help="What happens, in plain words.")] = None,
+    category: Annotated[str | None, typer.Option(help="Category id or label, e.g. payment_cash_flow.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Process stage id or label, e.g. invoicing_payment.")] = None,
+    controller: Annotated[
+        str | None, typer.Option(help="Who controls the rule: department, county_city, state, federal, funder.")
+    ] = None,
+    severity: Annotated[int | None, typer.Option(help="Burden severity, 1 (minor) to 5 (severe).")] = None,
+    burden_on: Annotated[str | None, typer.Option("--burden-on", help="Who the burden falls on.")] = None,
+    root_cause: Annotated[str | None, typer.Option("--root-cause", help="Why the current practice exists.")] = None,
     indicator: Annotated[list[str] | None, typer.Option(help="Replace the linked indicators (repeat).")] = None,
-    owner: Annotated[str | None, typer.Option(help="Owner's email.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner's email; empty to clear.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Change a barrier's status or fields; every change is kept in its history."""
-    from assessment.barriers.service import update_barrier
+    from assessment.barriers.service import correct_status, update_barrier
     from assessment.barriers.shapes import BarrierUpdate
     from assessment.core.shapes import validate
 
@@ -181,10 +188,15 @@ def update(
     )
     if not changes:
         raise typer.BadParameter("Nothing to change: give --status or a field such as --severity.")
+    if correct and set(changes) != {"status"}:
+        raise typer.BadParameter("--correct corrects the status only: give --status and --note, no other field.")
     with acting(ctx) as (session, actor):
-        shown = update_barrier(
-            session, actor, barrier_id, validate(BarrierUpdate, changes, "change"), expected_version, note
-        )
+        if correct:
+            shown = correct_status(session, actor, barrier_id, str(status), note, expected_version)
+        else:
+            shown = update_barrier(
+                session, actor, barrier_id, validate(BarrierUpdate, changes, "change"), expected_version, note
+            )
     if as_json:
         print_json(shown)
         return
@@ -212,9 +224,9 @@ def history(
         table.add_row(
             f"{e.at:%Y-%m-%d %H:%M}",
             escape(e.actor),
-            e.field,
-            escape(e.old or "–"),
-            escape(e.new or "–"),
+            escape(e.field_label),
+            escape(e.old_label or "–"),
+            escape(e.new_label or "–"),
             escape(e.note),
         )
     console.print(table)

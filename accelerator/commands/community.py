@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from accelerator.context import acting
-from accelerator.options import JsonOption
+from accelerator.options import JsonOption, parse_date
 from accelerator.output import console, escape, print_json
 
 app = typer.Typer(
@@ -35,7 +35,7 @@ def add_input(
 
     data: dict[str, object] = {
         "source": source,
-        "held_on": held_on,
+        "held_on": parse_date(held_on, "--date"),
         "participants": participants,
         "organizations": organization or [],
         "themes": theme or [],
@@ -73,3 +73,54 @@ def set_engagement(
         f"Community engagement of {escape(jurisdiction)}: {shown.current} {escape(shown.current_name)} now, "
         f"aiming for {shown.aspirational} {escape(shown.aspirational_name)}."
     )
+
+
+@app.command("list")
+def list_input(
+    ctx: typer.Context,
+    jurisdiction: Annotated[str, typer.Option(help="Jurisdiction name.")],
+    source: Annotated[
+        str | None, typer.Option(help="Only one source: listening_session, cbo_survey, interviews or advisory_board.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List a jurisdiction's community input, oldest first, with the barriers each informs."""
+    from assessment.barriers.service import list_barriers
+    from assessment.community.service import list_inputs
+
+    with acting(ctx) as (session, actor):
+        items = list_inputs(session, actor, jurisdiction, source)
+        linked = any(item.barriers for item in items) and not as_json
+        titles = {b.id: b.title for b in list_barriers(session, actor, jurisdiction)} if linked else {}
+    if as_json:
+        print_json(items)
+        return
+    if not items:
+        which = "community input of that source" if source else "community input"
+        console.print(
+            f"No {which} recorded for {escape(jurisdiction)} yet. Record some with `accelerator community add-input`."
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Community input: {escape(items[0].jurisdiction)}", title_justify="left")
+    table.add_column("Id", justify="right")
+    table.add_column("Held on")
+    table.add_column("Source", overflow="fold")
+    table.add_column("People", justify="right")
+    table.add_column("Organizations", overflow="fold")
+    table.add_column("What was heard", overflow="fold")
+    table.add_column("Barriers it informs", overflow="fold")
+    for item in items:
+        heard = [f"• {escape(theme)}" for theme in item.themes]
+        heard += [f"[italic]“{escape(quote)}”[/]" for quote in item.quotes]
+        table.add_row(
+            str(item.id),
+            item.held_on.isoformat(),
+            escape(item.source_label),
+            "–" if item.participants is None else str(item.participants),
+            "\n".join(escape(o) for o in item.organizations),
+            "\n".join(heard),
+            "\n".join(f"#{b} {escape(titles.get(b, ''))}".rstrip() for b in item.barriers) or "[dim]none yet[/]",
+        )
+    console.print(table)

@@ -64,7 +64,7 @@ def add(
         data = given(
             statement=statement,
             barriers=barrier,
-            due=due,
+            due=parse_date(due, "--due"),
             measure=measure,
             baseline=baseline,
             target=target,
@@ -124,13 +124,13 @@ def update(
     ] = None,
     note: Annotated[str, typer.Option(help="Why (required when dropping a goal).")] = "",
     expected_version: Annotated[int | None, typer.Option("--expected-version", help="The version you read.")] = None,
-    statement: Annotated[str | None, typer.Option()] = None,
-    measure: Annotated[str | None, typer.Option()] = None,
-    baseline: Annotated[str | None, typer.Option()] = None,
-    target: Annotated[str | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
-    due: Annotated[str | None, typer.Option()] = None,
-    owner: Annotated[str | None, typer.Option()] = None,
+    statement: Annotated[str | None, typer.Option(help="What will change, specifically.")] = None,
+    measure: Annotated[str | None, typer.Option(help="How progress is measured.")] = None,
+    baseline: Annotated[str | None, typer.Option(help="The measure's value when the goal was set.")] = None,
+    target: Annotated[str | None, typer.Option(help="The value to reach by the due date.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit of the measure, e.g. days, %.")] = None,
+    due: Annotated[str | None, typer.Option(help="New due date, YYYY-MM-DD.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner's email.")] = None,
     barrier: Annotated[list[int] | None, typer.Option(help="Replace the linked barriers (repeat).")] = None,
     value: Annotated[str | None, typer.Option(help="Record the measure's latest value.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Day the value was measured (default today).")] = None,
@@ -148,7 +148,7 @@ def update(
         baseline=baseline,
         target=target,
         unit=unit,
-        due=due,
+        due=parse_date(due, "--due"),
         owner=owner,
         barriers=barrier or [],
     )
@@ -188,7 +188,10 @@ def milestone_add(
 
     with acting(ctx) as (session, actor):
         shown = add_milestone(
-            session, actor, goal_id, validate(MilestoneCreate, given(title=title, due=due, owner=owner), "milestone")
+            session,
+            actor,
+            goal_id,
+            validate(MilestoneCreate, given(title=title, due=parse_date(due, "--due"), owner=owner), "milestone"),
         )
     if as_json:
         print_json(shown)

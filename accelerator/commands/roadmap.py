@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
@@ -24,6 +25,13 @@ def build(
 ) -> None:
     """Build the team's action roadmap as a new numbered version (a Prefect flow)."""
     from accelerator.flowrun import run_flow
+    from assessment.roadmap.service import next_version
+    from roadmaps.registry import parse_formats
+
+    # What can be checked without Prefect is checked first: formats, the team, the permission.
+    parse_formats(format)
+    with acting(ctx) as (session, actor):
+        next_version(session, actor, jurisdiction, cohort)
 
     def start() -> dict[str, object]:
         from flows.roadmap_build import roadmap_build
@@ -85,7 +93,34 @@ def diff(
     span = f"v{compared.previous} to v{compared.version}"
     console.print(f"Changes from {span}:" if compared.changes else f"No changes from {span}.")
     for c in compared.changes:
-        detail = (
-            f" {c.field}: {escape(c.old)} → {escape(c.new)}" if c.field else (f" ({escape(c.new)})" if c.new else "")
-        )
-        console.print(f"  {c.kind.replace('_', ' ')}: {escape(c.subject)}{detail}")
+        if c.field:
+            label = CHANGE_FIELDS.get(c.field, c.field.replace("_", " "))
+            detail = f" {label}: {escape(readable(c.old))} → {escape(readable(c.new))}"
+        else:
+            detail = f" ({escape(readable(c.new))})" if c.new else ""
+        console.print(f"  {c.kind.replace('_', ' ').capitalize()}: {escape(c.subject)}{detail}")
+
+
+# How the fields a roadmap diff names read for people (--json keeps the ids).
+CHANGE_FIELDS = {
+    "statement": "statement",
+    "measure": "measure",
+    "target_value": "target",
+    "latest_value": "latest value",
+    "due": "due date",
+    "owner": "owner",
+    "status_label": "status",
+    "status": "status",
+    "rank": "priority",
+}
+
+
+def readable(value: str | None) -> str:
+    """A value from a diff as people write it: none as a dash, 10.0000 as 10, 2027-01-31 as a date."""
+    if value is None or value == "None":
+        return "–"
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    return format(number.normalize(), "f")

@@ -14,7 +14,9 @@ from assessment.barriers.service import BARRIERS, add_barrier, update_barrier
 from assessment.barriers.shapes import BarrierCreate, BarrierImportRow, BarrierUpdate
 from assessment.cohorts.jurisdictions import find_jurisdiction
 from assessment.cohorts.models import Jurisdiction
+from assessment.core import history
 from assessment.core.errors import Problem, ValidationFailed
+from assessment.core.fields import row_id
 from assessment.core.history import as_text
 from assessment.core.permissions import Actor, Record, may
 
@@ -152,27 +154,38 @@ def _plan_row(
                 f"barrier {barrier.id} belongs to {place.name}; a barrier cannot move to another jurisdiction",
             )
         )
-    if row.version is None:
-        found.append(
-            Problem(_at(number, "version"), "is empty; export the inventory again to get each barrier's version")
-        )
-    elif row.version != barrier.version:
-        found.append(
-            Problem(
-                _at(number, "version"), BARRIERS.stale_message(session, barrier, row.version, f"barrier {barrier.id}")
-            )
-        )
     try:
         wanted = BarrierUpdate.model_validate(row.given()).changes()
     except ValidationError as exc:
         found += _problems_of(number, exc, by_field=False)
         return [], None
     current = BARRIERS.values_of(session, barrier)
+    changes = BARRIERS.diff(current, wanted)
+    # A row that matches the inventory changes nothing, whatever version it was exported at
+    # (importing the same sheet twice is not a conflict with oneself).
+    if changes and row.version is None:
+        found.append(
+            Problem(_at(number, "version"), "is empty; export the inventory again to get each barrier's version")
+        )
+    elif changes and row.version is not None and row.version != barrier.version:
+        found.append(Problem(_at(number, "version"), stale_row(session, barrier, row.version)))
     found += _located(number, BARRIERS.problems(session, place, current, wanted, row.note))
     return [
         PlannedChange(row=number, barrier_id=barrier.id, field=f, old=as_text(old), new=as_text(new))
-        for f, old, new in BARRIERS.diff(current, wanted)
+        for f, old, new in changes
     ], place
+
+
+def stale_row(session: Session, barrier: Barrier, exported: int) -> str:
+    """Why a row edited from an older export is refused, and what to do."""
+    if exported > barrier.version:
+        return f"barrier {barrier.id} has no version {exported}; export the sheet again and redo the change there"
+    since = history.changed_since(session, BARRIERS.entity, row_id(barrier), exported)
+    who = "; ".join(f"by {actor} at {at:%Y-%m-%d %H:%M}" for actor, at in since) or f"by {barrier.updated_by}"
+    return (
+        f"barrier {barrier.id} was changed after this sheet was exported ({who}); "
+        "export the sheet again and redo your change there"
+    )
 
 
 def plan_changes(session: Session, actor: Actor, rows: Rows, jurisdiction: str | None = None) -> list[PlannedChange]:
@@ -209,8 +222,10 @@ def import_rows(
             data = BarrierCreate.model_validate({k: v for k, v in given.items() if k != "status"})
             touched.append(add_barrier(session, actor, place.name, data))
             continue
-        before = BARRIERS.load(session, row.id).version
-        changed = update_barrier(session, actor, row.id, BarrierUpdate.model_validate(given), row.version, row.note)
-        if changed.version != before:
-            touched.append(changed)
+        barrier = BARRIERS.load(session, row.id)
+        if not BARRIERS.diff(BARRIERS.values_of(session, barrier), BarrierUpdate.model_validate(given).changes()):
+            continue
+        touched.append(
+            update_barrier(session, actor, row.id, BarrierUpdate.model_validate(given), row.version, row.note)
+        )
     return plan, touched

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Text
 from sqlmodel import Field, SQLModel
 
 from assessment.core.fields import Labelled, Timestamp, utcnow
+from assessment.core.history import HistoryEntry
 
 
 class BarrierStatus(Labelled):
@@ -99,3 +100,29 @@ class BarrierPublic(BaseModel):
     created_by: str
     updated_at: Timestamp
     updated_by: str
+
+
+# How people name a barrier's fields (the spreadsheet's column headers say the same).
+FIELD_LABELS = {
+    "created": "Recorded",
+    "title": "Title",
+    "description": "Description",
+    "category": "Category",
+    "stage": "Process stage",
+    "controller": "Who controls the rule",
+    "severity": "Severity",
+    "burden_on": "Burden falls on",
+    "root_cause": "Root cause",
+    "indicators": "Linked indicators",
+    "inputs": "Community input",
+    "owner": "Owner",
+    "status": "Status",
+}
+
+
+class BarrierChange(HistoryEntry):
+    """One change of a barrier, with the labels people read beside the stored codes."""
+
+    field_label: str
+    old_label: str | None
+    new_label: str | None

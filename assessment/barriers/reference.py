@@ -8,7 +8,7 @@ from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from assessment.core.shapes import key_of
+from assessment.core.shapes import did_you_mean, key_of
 from assessment.core.sources import cached_file, data_path
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -122,8 +122,9 @@ def _resolve(entries: list[E], text: str, what: str) -> str:
     for entry in entries:
         if wanted in (entry.id, key_of(entry.label)):
             return entry.id
-    choices = ", ".join(entry.id for entry in entries)
-    raise ValueError(f"'{text}' is not a {what}; use one of: {choices} (or its label)")
+    ids = [entry.id for entry in entries]
+    close = did_you_mean(text, ids + [entry.label for entry in entries])
+    raise ValueError(f"'{text}' is not a {what}; {close}use one of: {', '.join(ids)} (or its label)")
 
 
 def resolve_category(text: str) -> str:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from assessment.barriers.lifecycle import transition_problem
-from assessment.barriers.models import Barrier, BarrierInput, BarrierPublic, BarrierStatus
+from assessment.barriers.models import FIELD_LABELS, Barrier, BarrierChange, BarrierInput, BarrierPublic, BarrierStatus
 from assessment.barriers.reference import category_label, controller_label, stage_label
 from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
 from assessment.cohorts.jurisdictions import all_jurisdictions, get_jurisdiction, jurisdiction_of
@@ -112,6 +112,24 @@ class BarrierKind(VersionedKind[Barrier]):
 BARRIERS = BarrierKind()
 
 
+class StatusCorrection(BarrierKind):
+    """A barrier's status corrected after it was set by mistake: any status may be set, even after
+    a final one, by the jurisdiction's program manager or an administrator, and only with a reason."""
+
+    record = Record.barrier_correction
+    plural = "barrier statuses (a correction)"
+
+    def problems(
+        self, session: Session, place: Place, current: dict[str, Any] | None, wanted: dict[str, Any], note: str
+    ) -> list[Problem]:
+        if not note.strip():
+            return [Problem("note", "a correction needs a reason; say what was set by mistake")]
+        return []
+
+
+CORRECTIONS = StatusCorrection()
+
+
 def link_inputs(session: Session, actor: Actor, barrier_id: int, inputs: list[int], at: datetime) -> None:
     for input_id in inputs:
         session.add(BarrierInput(barrier_id=barrier_id, input_id=input_id, linked_by=actor.email, linked_at=at))
@@ -167,10 +185,31 @@ def list_barriers(
     return [public(session, b, by_id[b.jurisdiction_id]) for b in session.exec(query.order_by(col(Barrier.id)))]
 
 
-def barrier_history(session: Session, actor: Actor, barrier_id: int) -> list[HistoryEntry]:
-    """Every change of the barrier, oldest first."""
+def barrier_history(session: Session, actor: Actor, barrier_id: int) -> list[BarrierChange]:
+    """Every change of the barrier, oldest first, with labels for its codes."""
     BARRIERS.readable(session, actor, barrier_id)
-    return [HistoryEntry.of(e) for e in history.entries(session, BARRIERS.entity, barrier_id)]
+    changes = []
+    for entry in history.entries(session, BARRIERS.entity, barrier_id):
+        plain = HistoryEntry.of(entry)
+        changes.append(
+            BarrierChange(
+                **plain.model_dump(),
+                field_label=FIELD_LABELS.get(entry.field, entry.field.replace("_", " ").capitalize()),
+                old_label=value_label(entry.field, entry.old),
+                new_label=value_label(entry.field, entry.new),
+            )
+        )
+    return changes
+
+
+def value_label(field: str, value: str | None) -> str | None:
+    """A stored code as people read it ("action_planned" is "Action planned")."""
+    if value is None:
+        return None
+    if field == "status" and value in set(BarrierStatus):
+        return BarrierStatus(value).label
+    labels = {"category": category_label, "stage": stage_label, "controller": controller_label}
+    return labels[field](value) if field in labels else value
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -221,6 +260,16 @@ def update_barrier(
     the spreadsheet import, should pass it. A change that changes nothing keeps the version.
     """
     barrier, _ = BARRIERS.update(session, actor, barrier_id, changes.changes(), expected_version, note)
+    return public(session, barrier)
+
+
+def correct_status(
+    session: Session, actor: Actor, barrier_id: int, status: str, note: str, expected_version: int | None = None
+) -> BarrierPublic:
+    """Set a barrier's status to correct one set by mistake (a final "not pursued" included): the
+    program manager of its jurisdiction or an administrator, with a reason kept in its history."""
+    wanted = BarrierUpdate.model_validate({"status": status}).changes()
+    barrier, _ = CORRECTIONS.update(session, actor, barrier_id, wanted, expected_version, note, ["(a correction)"])
     return public(session, barrier)
 
 

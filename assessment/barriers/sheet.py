@@ -1,4 +1,7 @@
-"""The barrier inventory as a spreadsheet for procurement officers: export, edit, import."""
+"""The barrier inventory as a spreadsheet for procurement officers: export, edit, import.
+
+It prints too: landscape, every column on one page's width, the header row on every page, rows
+tall enough for their wrapped text."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.barriers.models import BarrierPublic, BarrierStatus
 from assessment.barriers.reference import categories, controllers, stages
@@ -23,6 +27,9 @@ LISTS = "Lists"
 META = "_meta"
 FORMAT = "barrier-inventory-1"
 SEND_HINT = "Import the .xlsx written by `accelerator barrier export`, edited and saved as .xlsx."
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+# Whole numbers sit right-aligned; "_)" pads them by a bracket's width off the next column's text.
+COUNT_FORMAT = "0_)"
 
 
 @dataclass(frozen=True)
@@ -34,21 +41,22 @@ class Column:
     choices: str = ""  # which drop-down list, if any
 
 
+# Widths add up to what a landscape page holds at a readable scale; long text wraps in taller rows.
 COLUMNS = (
-    Column("id", "ID", 7, editable=False),
+    Column("id", "ID", 6, editable=False),
     Column("version", "Version", 9, editable=False),
-    Column("title", "Title", 36),
-    Column("description", "Description", 40),
-    Column("category", "Category", 28, choices="category"),
-    Column("stage", "Process stage", 20, choices="stage"),
-    Column("controller", "Who controls the rule", 20, choices="controller"),
+    Column("title", "Title", 28),
+    Column("description", "Description", 32),
+    Column("category", "Category", 20, choices="category"),
+    Column("stage", "Process stage", 16, choices="stage"),
+    Column("controller", "Who controls the rule", 14, choices="controller"),
     Column("severity", "Severity (1-5)", 10, choices="severity"),
-    Column("burden_on", "Burden falls on", 28),
-    Column("root_cause", "Root cause (why the practice exists)", 36),
-    Column("indicators", "Linked rubric indicators", 24),
+    Column("burden_on", "Burden falls on", 20),
+    Column("root_cause", "Root cause (why the practice exists)", 28),
+    Column("indicators", "Linked rubric indicators", 16),
     Column("owner", "Owner (email)", 28),
-    Column("status", "Status", 16, choices="status"),
-    Column("note", "Note or reason for this change", 36),
+    Column("status", "Status", 13, choices="status"),
+    Column("note", "Note or reason for this change", 22),
 )
 HEADERS = {c.header.casefold(): c for c in COLUMNS}
 
@@ -82,10 +90,13 @@ def write_inventory(barriers: Sequence[BarrierPublic], out: Path, jurisdiction: 
         "then without --dry-run.",
         "Every row is checked first; if any row has a problem, nothing is changed and every problem is listed.",
     ]
+    guide.column_dimensions["A"].width = 110
     for number, line in enumerate(lines, start=1):
-        set_text(guide.cell(row=number, column=1), line)
+        set_text(guide.cell(row=number, column=1), line, wrap=True)
+        guide.row_dimensions[number].height = LINE_HEIGHT * lines_of(line, 110)
     guide["A1"].font = Font(bold=True, size=14)
-    guide.column_dimensions["A"].width = 120
+    guide.row_dimensions[1].height = 22
+    print_setup(guide)
 
     ws = wb.create_sheet(SHEET)
     wb.active = 1
@@ -108,6 +119,7 @@ def write_inventory(barriers: Sequence[BarrierPublic], out: Path, jurisdiction: 
             cell = ws.cell(row=row, column=number)
             if column.field in ("id", "version", "severity") and value is not None:
                 cell.value = int(value)
+                cell.number_format = COUNT_FORMAT
             elif isinstance(value, (list, tuple)):
                 set_text(cell, ", ".join(map(str, value)))
             else:
@@ -140,6 +152,14 @@ def write_inventory(barriers: Sequence[BarrierPublic], out: Path, jurisdiction: 
         validation.add(f"{get_column_letter(target)}2:{get_column_letter(target)}{spare}")
         ws.add_data_validation(validation)
     lists.sheet_state = "hidden"
+    # Not every spreadsheet program grows a row for wrapped text (LibreOffice draws the lines over
+    # the rows below), so each row's height is set from its longest cell.
+    ws.row_dimensions[1].height = LINE_HEIGHT * max(lines_of(c.header, c.width) for c in COLUMNS)
+    for row in range(2, len(barriers) + 2):
+        texts = [(ws.cell(row=row, column=n).value, c.width) for n, c in enumerate(COLUMNS, start=1)]
+        ws.row_dimensions[row].height = min(LINE_HEIGHT * max(lines_of(str(v), w) for v, w in texts if v), 409)
+    print_setup(ws, header=f"Barrier inventory: {jurisdiction}", title_rows="1:1", gridlines=True)
+    ws.print_area = f"A1:{get_column_letter(len(COLUMNS))}{last}"  # not the empty rows kept for new barriers
     meta = wb.create_sheet(META)
     for row, (key, value) in enumerate((("format", FORMAT), ("jurisdiction", jurisdiction)), start=1):
         set_text(meta.cell(row=row, column=1), key)
@@ -157,6 +177,32 @@ def write_inventory(barriers: Sequence[BarrierPublic], out: Path, jurisdiction: 
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def lines_of(text: str, width: float) -> int:
+    """About how many lines ``text`` takes in a wrapped column ``width`` characters wide."""
+    usable = max(int(width) - 1, 1)
+    return sum(max(1, -(-len(part) // usable)) for part in text.splitlines() or [""])
+
+
+def print_setup(sheet: Worksheet, *, header: str = "", title_rows: str = "", gridlines: bool = False) -> None:
+    """Landscape Letter, every column on one page's width, a footer naming the sheet and the page;
+    optionally a page header, title rows repeated on every page, and gridlines."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_LETTER
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_options.gridLines = gridlines
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    if header:
+        # "&" starts a header code: a name with "&" in it is written "&&".
+        sheet.oddHeader.left.text = header.replace("&", "&&")
+    sheet.oddFooter.center.text = "&A, page &P of &N"
 
 
 @dataclass

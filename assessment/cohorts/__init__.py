@@ -6,4 +6,6 @@
 - ``sequence``: the nine-session sequence, data from ``rubrics/accelerator-sequence.yaml``.
 - ``jurisdictions``, ``people`` (and the acting person), ``service`` (cohorts and teams):
   the rules, permission checks and history.
+- ``roster``: people with their roles, as someone allowed to see them reads it.
+- ``schedule``: moving a cohort's sessions to other dates, in order, with their history.
 """

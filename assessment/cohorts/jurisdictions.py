@@ -9,7 +9,7 @@ from assessment.cohorts.shapes import JurisdictionCreate
 from assessment.core import history
 from assessment.core.errors import Conflict, NotFound
 from assessment.core.fields import row_id
-from assessment.core.permissions import Actor, Record, require
+from assessment.core.permissions import Actor, Record, may, require
 from assessment.core.shapes import validate
 
 
@@ -42,13 +42,22 @@ def all_jurisdictions(session: Session) -> list[Jurisdiction]:
     return list(session.exec(select(Jurisdiction).order_by(col(Jurisdiction.name))))
 
 
+def readable_places(session: Session, actor: Actor, record: Record, doing: str) -> list[Jurisdiction]:
+    """The jurisdictions whose ``record``s the actor may read, by name; refused, naming who may,
+    when the actor may read them nowhere (``doing`` says what they tried, "list teams")."""
+    places = [j for j in all_jurisdictions(session) if may(actor, "read", record, j)]
+    if not places:
+        require(actor, "read", record, None, doing)
+    return places
+
+
 def public(jurisdiction: Jurisdiction) -> JurisdictionPublic:
     return JurisdictionPublic.model_validate(jurisdiction, from_attributes=True)
 
 
 def list_jurisdictions(session: Session, actor: Actor) -> list[JurisdictionPublic]:
     """Every jurisdiction, by name."""
-    require(actor, "read", Record.jurisdiction, None, "list jurisdictions")
+    require(actor, "read", Record.jurisdiction, None, "list jurisdictions", anywhere=True)
     return [public(j) for j in all_jurisdictions(session)]
 
 

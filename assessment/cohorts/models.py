@@ -117,12 +117,28 @@ class RoleHeld(BaseModel):
     jurisdiction_id: int | None
 
 
+class RoleLabelled(RoleHeld):
+    """A role as people read it: "procurement officer" of "Alder County" (no jurisdiction: regional)."""
+
+    label: str
+    jurisdiction: str | None
+
+
 class PersonPublic(BaseModel):
     id: int
     email: str
     name: str
     created_at: datetime
     roles: list[RoleHeld]
+
+
+class PersonWithRoles(BaseModel):
+    """A person on the roster, with the roles the reader may see."""
+
+    id: int
+    email: str
+    name: str
+    roles: list[RoleLabelled]
 
 
 class TeamPublic(BaseModel):
@@ -132,3 +148,27 @@ class TeamPublic(BaseModel):
     enrolled_at: datetime
     jurisdiction: str
     cohort: str
+    members: int  # people holding a role in the jurisdiction
+
+
+class CohortOverview(CohortWithSessions):
+    """A cohort with its dated sessions and the teams enrolled in it (those the reader may see)."""
+
+    teams: list[TeamPublic]
+
+
+class SessionMove(BaseModel):
+    """One session moved to another date."""
+
+    number: int
+    title: str
+    old: date | None
+    new: date
+
+
+class Rescheduled(BaseModel):
+    """What a reschedule did: the sessions moved, and the cohort's sessions afterwards."""
+
+    cohort: str
+    moved: list[SessionMove]
+    sessions: list[SessionPublic]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from pydantic import BaseModel
+from sqlmodel import Session, select
 
 from assessment.cohorts.jurisdictions import get_jurisdiction
-from assessment.cohorts.models import Person, PersonPublic, RoleAssignment, RoleHeld
+from assessment.cohorts.models import Jurisdiction, Person, PersonPublic, RoleAssignment, RoleHeld
 from assessment.cohorts.shapes import PersonCreate
 from assessment.core import history
 from assessment.core.errors import Conflict, NotFound, Problem, ValidationFailed
 from assessment.core.fields import row_id
+from assessment.core.identity import HOW_TO_SAY, acting_email
 from assessment.core.permissions import Actor, Record, Role, require
-from assessment.core.settings import get_settings
 from assessment.core.shapes import validate
 
 DEFAULT_ADMIN = "admin@localhost.localdomain"
@@ -86,6 +87,11 @@ def add_person(
         history.record(session, actor.email, "person", row_id(person), "created", None, data.email)
     elif data.role is None:
         raise Conflict(f"{data.email} is already registered (as {person.name}).")
+    elif person.name != data.name:
+        raise Conflict(
+            f"{data.email} is already registered as {person.name}, not {data.name}; nothing was changed. "
+            f'To give them another role, run the command again with --name "{person.name}".'
+        )
     if data.role is not None:
         _grant(session, actor.email, person, data.role, place.id if place else None)
     return public(session, person)
@@ -119,26 +125,20 @@ def load_actor(session: Session, person: Person) -> Actor:
 
 
 def resolve_actor(session: Session, email: str | None = None) -> Actor:
-    """The acting person: ``email``, else ACCELERATOR_ACTOR, else the first administrator."""
-    email = (email or get_settings().actor or "").strip().lower()
-    if email:
-        person = find_person(session, email)
-        if person is None:
-            raise NotFound(
-                f"Nobody with the email {email} is registered. Ask an administrator to run "
-                f'`accelerator person add {email} --name "..." --role ROLE --jurisdiction NAME`, '
-                "or act as someone else with --actor EMAIL."
-            )
-        return load_actor(session, person)
-    admin = session.exec(
-        select(Person)
-        .join(RoleAssignment, col(RoleAssignment.person_id) == col(Person.id))
-        .where(RoleAssignment.role == Role.admin.value)
-        .order_by(col(Person.id))
-    ).first()
-    if admin is None:
-        raise NotFound("No administrator exists yet. Run `accelerator init --admin YOU@EXAMPLE.ORG` first.")
-    return load_actor(session, admin)
+    """The acting person: ``email`` (an --actor option), else ACCELERATOR_ACTOR, else the identity
+    saved with ``accelerator whoami --set``; nobody acts without saying who they are."""
+    said = acting_email(email)
+    if said is None:
+        raise ValidationFailed(f"Nobody said who is acting. {HOW_TO_SAY}")
+    email, source = said
+    person = find_person(session, email)
+    if person is None:
+        raise NotFound(
+            f"Nobody with the email {email} ({SAID_BY[source]}) is registered. Ask an administrator to run "
+            f'`accelerator person add {email} --name "..." --role ROLE --jurisdiction NAME`, '
+            "or act as someone else with --actor EMAIL."
+        )
+    return load_actor(session, person)
 
 
 def unknown_person(session: Session, email: str | None, field: str = "owner") -> list[Problem]:
@@ -146,3 +146,36 @@ def unknown_person(session: Session, email: str | None, field: str = "owner") ->
     if email and find_person(session, email) is None:
         return [Problem(field, f"nobody with the email {email} is registered; register them first")]
     return []
+
+
+class IdentityPublic(BaseModel):
+    """Who acts, where that was said, and what their roles are."""
+
+    email: str | None
+    said_by: str
+    name: str | None = None
+    roles: list[str] = []
+    how_to_say: str = HOW_TO_SAY
+
+
+SAID_BY = {"option": "--actor", "environment": "ACCELERATOR_ACTOR", "saved": "saved with accelerator whoami --set"}
+
+
+def describe_identity(session: Session, email: str | None, check_registered: bool = False) -> IdentityPublic:
+    """Who ``email`` (or, when None, the environment or the saved identity) names; with
+    ``check_registered`` an email nobody registered is refused."""
+    said = acting_email(email)
+    if said is None:
+        return IdentityPublic(email=None, said_by="nobody")
+    address, source = said
+    person = find_person(session, address)
+    if person is None and check_registered:
+        raise NotFound(f"Nobody with the email {address} is registered; ask an administrator to add you first.")
+    if person is None:
+        return IdentityPublic(email=address, said_by=SAID_BY[source])
+    places = {j.id: j.name for j in session.exec(select(Jurisdiction))}
+    roles = [
+        Role(r.role).label + (f" in {places.get(r.jurisdiction_id, '?')}" if r.jurisdiction_id else " (regional)")
+        for r in roles_of(session, person)
+    ]
+    return IdentityPublic(email=address, said_by=SAID_BY[source], name=person.name, roles=roles)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from assessment.cohorts.jurisdictions import get_jurisdiction
+from assessment.cohorts.jurisdictions import get_jurisdiction, jurisdiction_of, readable_places
 from assessment.cohorts.models import (
     Cohort,
+    CohortOverview,
     CohortPublic,
     CohortSession,
     CohortWithSessions,
     Jurisdiction,
+    RoleAssignment,
     SessionPublic,
     Team,
     TeamPublic,
@@ -20,9 +23,9 @@ from assessment.cohorts.models import (
 from assessment.cohorts.sequence import add_months, load_sequence
 from assessment.cohorts.shapes import CohortCreate
 from assessment.core import history
-from assessment.core.errors import Conflict, NotFound
+from assessment.core.errors import Conflict, NotFound, PermissionDenied
 from assessment.core.fields import row_id
-from assessment.core.permissions import Actor, Record, require
+from assessment.core.permissions import Actor, Record, may, require
 from assessment.core.shapes import validate
 
 
@@ -80,7 +83,7 @@ def create_cohort(
 
 def list_cohorts(session: Session, actor: Actor) -> list[CohortPublic]:
     """Every cohort, by name."""
-    require(actor, "read", Record.cohort, None, "list cohorts")
+    require(actor, "read", Record.cohort, None, "list cohorts", anywhere=True)
     cohorts = session.exec(select(Cohort).order_by(col(Cohort.name)))
     return [CohortPublic.model_validate(c, from_attributes=True) for c in cohorts]
 
@@ -95,6 +98,10 @@ def enroll_team(session: Session, actor: Actor, jurisdiction_name: str, cohort_n
     session.add(team)
     session.flush()
     history.record(session, actor.email, "team", row_id(team), "enrolled", None, cohort.name, jurisdiction_id=place.id)
+    return team_public(team, place, cohort, members_of(session, [row_id(place)]).get(row_id(place), 0))
+
+
+def team_public(team: Team, place: Jurisdiction, cohort: Cohort, members: int) -> TeamPublic:
     return TeamPublic(
         id=row_id(team),
         jurisdiction_id=team.jurisdiction_id,
@@ -102,6 +109,50 @@ def enroll_team(session: Session, actor: Actor, jurisdiction_name: str, cohort_n
         enrolled_at=team.enrolled_at,
         jurisdiction=place.name,
         cohort=cohort.name,
+        members=members,
+    )
+
+
+def members_of(session: Session, jurisdiction_ids: Iterable[int]) -> dict[int, int]:
+    """How many people hold a role in each jurisdiction (its team's members), by jurisdiction id."""
+    person = col(RoleAssignment.person_id)
+    place = col(RoleAssignment.jurisdiction_id)
+    query = select(place, func.count(func.distinct(person))).where(place.in_(list(jurisdiction_ids))).group_by(place)
+    return {ident: count for ident, count in session.exec(query) if ident is not None}
+
+
+def list_teams(session: Session, actor: Actor, cohort: str | None = None) -> list[TeamPublic]:
+    """The teams the actor may see (every team for an alliance lead or admin, their jurisdictions'
+    for everyone else) by cohort and jurisdiction, with their members; only ``cohort``'s when given."""
+    group = get_cohort(session, cohort) if cohort else None
+    places = {row_id(j): j for j in readable_places(session, actor, Record.team, "list teams")}
+    query = select(Team, Cohort).join(Cohort, col(Cohort.id) == col(Team.cohort_id))
+    query = query.where(col(Team.jurisdiction_id).in_(list(places)))
+    if group is not None:
+        query = query.where(Team.cohort_id == group.id)
+    members = members_of(session, places)
+    teams = [
+        team_public(t, places[t.jurisdiction_id], c, members.get(t.jurisdiction_id, 0)) for t, c in session.exec(query)
+    ]
+    return sorted(teams, key=lambda t: (t.cohort.casefold(), t.jurisdiction.casefold()))
+
+
+def show_cohort(session: Session, actor: Actor, name: str) -> CohortOverview:
+    """A cohort with its dated sessions and its enrolled teams (those the actor may see). Members of
+    an enrolled team may read it, and so may an alliance lead or admin."""
+    cohort = get_cohort(session, name)
+    teams = list(session.exec(select(Team).where(Team.cohort_id == cohort.id)))
+    places = {t.jurisdiction_id: jurisdiction_of(session, t.jurisdiction_id) for t in teams}
+    if not may(actor, "read", Record.cohort) and not any(may(actor, "read", Record.cohort, p) for p in places.values()):
+        raise PermissionDenied(
+            f"{actor.email} may not see the cohort {cohort.name}: none of their jurisdictions is enrolled in it. "
+            "Only members of its teams, an alliance lead or an admin may."
+        )
+    visible = [t for t in teams if may(actor, "read", Record.team, places[t.jurisdiction_id])]
+    members = members_of(session, (t.jurisdiction_id for t in visible))
+    shown = [team_public(t, places[t.jurisdiction_id], cohort, members.get(t.jurisdiction_id, 0)) for t in visible]
+    return CohortOverview(
+        **with_sessions(session, cohort).model_dump(), teams=sorted(shown, key=lambda t: t.jurisdiction.casefold())
     )
 
 

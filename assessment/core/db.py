@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
+from assessment.core.errors import NotFound
 from assessment.core.settings import get_settings
 
 if TYPE_CHECKING:
@@ -42,7 +43,23 @@ def engine_for(url: str) -> Engine:
 
 
 def get_engine() -> Engine:
-    return engine_for(get_settings().database_url)
+    """The configured database's engine; a SQLite file that does not exist yet is not made here
+    (only ``accelerator init`` makes it), so a mistyped path is said, not left behind empty."""
+    url = get_settings().database_url
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise NotFound(
+            f"There is no database at {path}. Run `accelerator init` to make it there, or set "
+            "ACCELERATOR_DATABASE_URL to the database you mean."
+        )
+    return engine_for(url)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
 
 
 @contextmanager
@@ -71,8 +88,9 @@ def upgrade(url: str | None = None) -> None:
     from alembic import command
 
     url = url or get_settings().database_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
 
 

@@ -43,6 +43,7 @@ class Record(StrEnum):
     regional_role = "regional_role"
     assessment = "assessment"
     barrier = "barrier"
+    barrier_correction = "barrier_correction"
     community_input = "community_input"
     engagement = "engagement"
     goal = "goal"
@@ -77,6 +78,8 @@ ACCESS: dict[Record, Access] = {
     Record.regional_role: Access(read=(R.alliance_lead,), write=()),
     Record.assessment: Access(read=EVERY_ROLE, write=(R.equity_program_manager,)),
     Record.barrier: PLANNING,
+    # setting any status to correct one set by mistake (even a final one), with a reason
+    Record.barrier_correction: Access(read=PLANNING.read, write=(R.equity_program_manager,)),
     Record.community_input: PLANNING,
     Record.engagement: PLANNING,
     Record.goal: PLANNING,
@@ -125,17 +128,25 @@ def roles_for(action: Action, record: Record) -> tuple[Role, ...]:
     return access.read if action == "read" else access.write
 
 
-def may(actor: Actor, action: Action, record: Record, place: Place | None = None) -> bool:
-    """True when the table lets ``actor`` do ``action`` on ``record`` (of ``place``, if any)."""
+def may(actor: Actor, action: Action, record: Record, place: Place | None = None, anywhere: bool = False) -> bool:
+    """True when the table lets ``actor`` do ``action`` on ``record``: with a role held in ``place``
+    or regionally, or, for records shared by everyone (``anywhere``), with a role held anywhere."""
+    if actor.is_admin:
+        return True
+    roles = roles_for(action, record)
+    if anywhere:
+        return any(role in roles for role, _ in actor.roles)
     jurisdiction_id = place.id if place is not None else None
-    return actor.is_admin or any(actor.has(role, jurisdiction_id) for role in roles_for(action, record))
+    return any(actor.has(role, jurisdiction_id) for role in roles)
 
 
-def require(actor: Actor, action: Action, record: Record, place: Place | None = None, doing: str = "") -> None:
+def require(
+    actor: Actor, action: Action, record: Record, place: Place | None = None, doing: str = "", anywhere: bool = False
+) -> None:
     """Refuse unless the table lets ``actor`` do ``action`` on ``record``; the refusal names who may.
 
     ``doing`` says it in words ("change the barriers of Alder County")."""
-    if may(actor, action, record, place):
+    if may(actor, action, record, place, anywhere):
         return
     what = doing or f"{action} {record.value.replace('_', ' ')} records"
     raise PermissionDenied(f"{actor.email} may not {what}. Only {who_may(roles_for(action, record), place)} may.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,16 @@ class Settings(BaseSettings):
     rubric_dir: Path | None = None
     max_workbook_bytes: int = 10 * 1024 * 1024
     max_workbook_unzipped_bytes: int = 50 * 1024 * 1024
+    debug: bool = False  # ACCELERATOR_DEBUG=1: an unexpected failure shows its stack
+    # where this user's saved identity lives (``accelerator whoami --set``)
+    config_dir: Path = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "equity-accelerator"
+
+    # where the details of unexpected failures are logged
+    data_dir: Path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "equity-accelerator"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "accelerator.log"
 
 
 @lru_cache

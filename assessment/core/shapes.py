@@ -8,9 +8,10 @@ any case and spacing ("Action planned" or action_planned), numbers may arrive as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from difflib import get_close_matches
 from enum import StrEnum
 from typing import Annotated, ClassVar, TypeVar
 
@@ -79,8 +80,15 @@ def choice(enum: type[E], text: str, what: str, show: Callable[[E], str] | None 
     for member in enum:
         if key_of(text) in (member.value, key_of(getattr(member, "label", member.value))):
             return member
-    choices = ", ".join(show(m) if show else getattr(m, "label", m.value) for m in enum)
-    raise ValueError(f"'{text}' is not a {what}; use one of: {choices}")
+    names = [show(m) if show else getattr(m, "label", m.value) for m in enum]
+    raise ValueError(f"'{text}' is not a {what}; {did_you_mean(text, names)}use one of: {', '.join(names)}")
+
+
+def did_you_mean(text: str, choices: Sequence[str]) -> str:
+    """ "did you mean 'X'? " when one of ``choices`` is close to what was typed, else ""."""
+    keys = {key_of(choice): choice for choice in choices}
+    close = get_close_matches(key_of(text), list(keys), n=1, cutoff=0.6)
+    return f"did you mean '{keys[close[0]]}'? " if close else ""
 
 
 def by_label(enum: type[E], what: str, show: Callable[[E], str] | None = None) -> Callable[[object], object]:

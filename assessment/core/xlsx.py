@@ -46,6 +46,14 @@ MACROS_FIX = "Save it as an Excel Workbook (.xlsx) and send that file."
 SIZE_FIX = "Remove pictures or extra sheets, or start again from the template."
 
 
+def missing_file(path: Path) -> Problem:
+    """A file that is not there, named as given, folder and all ("filled/*.xlsx" is a pattern the
+    shell matched to no file)."""
+    pattern = any(ch in str(path) for ch in "*?[")
+    why = "matches no file" if pattern else "cannot be found or read"
+    return Problem(str(path), f"{why}.", "Check the file name and the folder it is in.")
+
+
 def xlsx_bytes(path: Path, send_hint: str) -> bytes | Problem:
     """The file's bytes, or the one problem that stops it being read.
 
@@ -69,7 +77,7 @@ def xlsx_bytes(path: Path, send_hint: str) -> bytes | Problem:
             )
         data = path.read_bytes()
     except OSError:
-        return refused("cannot be found or read.", "Check the file name and location.")
+        return missing_file(path)
     not_a_workbook = "is not an Excel workbook (.xlsx)" + (" (the file is empty)." if not data else ".")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -1,8 +1,9 @@
-"""Computing the action roadmap's view model from the team's goals, milestones and barriers."""
+"""Computing the action roadmap's view model from the team's goals, milestones and barriers, and
+where the team stands: its latest self-assessment, community input and engagement."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -11,10 +12,24 @@ from assessment.barriers.models import Barrier, BarrierStatus
 from assessment.barriers.reference import category_label, controller_label, stage_label
 from assessment.cohorts.models import Person
 from assessment.cohorts.service import get_team
+from assessment.community.engagement import engagement_of
+from assessment.community.service import list_inputs
+from assessment.core.errors import NotFound
 from assessment.core.fields import row_id
-from assessment.core.permissions import Actor, Record, require
+from assessment.core.permissions import Actor, Place, Record, may, require
 from assessment.goals.models import Goal, GoalBarrier, GoalMeasure, GoalStatus, Milestone
-from assessment.roadmap.view import BarrierView, GoalView, MilestoneView, RoadmapView
+from assessment.roadmap.view import (
+    BarrierView,
+    CommunityView,
+    DomainScoreView,
+    EngagementView,
+    GoalView,
+    MilestoneView,
+    RoadmapView,
+    SelfAssessmentView,
+    ThemeView,
+)
+from assessment.selfassessment.service import show
 
 
 def roadmap_view(
@@ -77,8 +92,89 @@ def roadmap_view(
         version=version,
         built_at=built_at,
         built_by=actor.email,
+        built_by_name=owners.get(actor.person_id),
         goals=views,
         open_barriers=[barrier_view(b, owners) for b in open_barriers],
+        self_assessment=self_assessment_view(session, actor, place, group.name),
+        community=community_view(session, actor, place),
+        engagement=engagement_view(session, actor, place, group.name),
+    )
+
+
+# Where the team stands is read through each feature's own service, and only when the permission
+# table lets the builder read it: a roadmap never shows more than its builder may see.
+
+
+def self_assessment_view(session: Session, actor: Actor, place: Place, cohort: str) -> SelfAssessmentView | None:
+    """The team's latest scored cycle, from its stored scores; None before the first one."""
+    if not may(actor, "read", Record.assessment, place):
+        return None
+    try:
+        latest = show(session, actor, place.name, cohort)
+    except NotFound:
+        return None
+    result = latest.result
+    changes = result.change.domains if result.change else {}
+    return SelfAssessmentView(
+        cycle=latest.cycle.value,
+        cycle_label=latest.cycle.value.capitalize(),
+        respondents=result.respondents,
+        overall_score=result.overall.score,
+        stage=result.overall.stage,
+        stage_name=result.overall.stage_name,
+        since_cycle=result.change.since_cycle if result.change else None,
+        domains=[
+            DomainScoreView(
+                id=d.id,
+                title=d.title,
+                score=d.score,
+                change=changes[d.id].change if d.id in changes else None,
+            )
+            for d in result.domains
+        ],
+    )
+
+
+def community_view(session: Session, actor: Actor, place: Place) -> CommunityView | None:
+    """How much community input the jurisdiction recorded, from how many people, and its themes."""
+    if not may(actor, "read", Record.community_input, place):
+        return None
+    inputs = list_inputs(session, actor, place.name)
+    counted = [i.participants for i in inputs if i.participants is not None]
+    sources = Counter(i.source_label for i in inputs)
+    # A theme counts once per input, whatever its case or spacing; the first spelling heard is shown.
+    spelling: dict[str, str] = {}
+    mentions: Counter[str] = Counter()
+    for item in inputs:
+        heard: dict[str, str] = {}
+        for theme in item.themes:
+            text = " ".join(theme.split())
+            if text:
+                heard.setdefault(text.casefold(), text)
+        for key, text in heard.items():
+            spelling.setdefault(key, text)
+            mentions[key] += 1
+    return CommunityView(
+        inputs=len(inputs),
+        participants=sum(counted) if counted else None,
+        sources=dict(sources.most_common()),
+        # most_common keeps first-heard order among themes mentioned equally often
+        themes=[ThemeView(theme=spelling[key], mentions=count) for key, count in mentions.most_common()],
+    )
+
+
+def engagement_view(session: Session, actor: Actor, place: Place, cohort: str) -> EngagementView | None:
+    """The team's latest engagement rating; None before the first one."""
+    if not may(actor, "read", Record.engagement, place):
+        return None
+    rating = engagement_of(session, actor, place.name, cohort)
+    if rating is None:
+        return None
+    return EngagementView(
+        current=rating.current,
+        current_name=rating.current_name,
+        aspirational=rating.aspirational,
+        aspirational_name=rating.aspirational_name,
     )
 
 

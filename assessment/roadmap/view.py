@@ -114,8 +114,65 @@ class GoalView(BaseModel):
         return min(self.created, self.due), max(self.created, self.due)
 
 
+class DomainScoreView(BaseModel):
+    """One rubric domain's score in the team's latest self-assessment, 0..100 (None when too few ratings)."""
+
+    id: str
+    title: str
+    score: float | None = None
+    change: float | None = None  # since the cycle before, when there is one
+
+
+class SelfAssessmentView(BaseModel):
+    """The team's latest scored self-assessment: its cycle, overall score and stage, and each domain."""
+
+    cycle: str
+    cycle_label: str
+    respondents: int
+    overall_score: float | None = None
+    stage: int | None = None
+    stage_name: str | None = None
+    since_cycle: str | None = None  # the cycle the changes are measured from
+    domains: list[DomainScoreView] = Field(default_factory=list)
+
+
+class ThemeView(BaseModel):
+    """A theme the community raised, and in how many of the recorded inputs it came up."""
+
+    theme: str
+    mentions: int
+
+
+class CommunityView(BaseModel):
+    """What the team heard from its community (session 3): how often, from how many, about what."""
+
+    inputs: int = 0
+    participants: int | None = None  # summed over the inputs that counted them
+    sources: dict[str, int] = Field(default_factory=dict)  # source label -> inputs, most first
+    themes: list[ThemeView] = Field(default_factory=list)  # most mentioned first
+
+
+class EngagementView(BaseModel):
+    """The team's community engagement on the spectrum 0 Ignore .. 5 Defer to: now and where it aims to be."""
+
+    current: int
+    current_name: str
+    aspirational: int
+    aspirational_name: str
+
+    @property
+    def gap(self) -> int:
+        """Steps from the current level to the aspirational one."""
+        return self.aspirational - self.current
+
+
 class RoadmapView(BaseModel):
-    """A versioned snapshot of a team's goals (rank 1 first) and its open barriers."""
+    """A versioned snapshot of a team's goals (rank 1 first) and its open barriers.
+
+    ``built_by`` is the builder's email; ``built_by_name`` their name, ``self_assessment``,
+    ``community`` and ``engagement`` where the team stands; all four are None in versions stored
+    before they were added (``community`` is None only there, empty when nothing was recorded).
+    """
 
     jurisdiction: str
     cohort: str
@@ -124,6 +181,20 @@ class RoadmapView(BaseModel):
     built_by: str
     goals: list[GoalView]
     open_barriers: list[BarrierView]
+    built_by_name: str | None = None
+    self_assessment: SelfAssessmentView | None = None
+    community: CommunityView | None = None
+    engagement: EngagementView | None = None
+
+    @property
+    def author(self) -> str:
+        """Who built this version, by name when it is known (older versions kept only the email)."""
+        return self.built_by_name or self.built_by
+
+    @property
+    def has_standing(self) -> bool:
+        """True when the version says where the team stands (versions before that was added do not)."""
+        return any(part is not None for part in (self.self_assessment, self.community, self.engagement))
 
     @property
     def quarters(self) -> list[Quarter]:

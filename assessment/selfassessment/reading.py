@@ -66,14 +66,15 @@ def _read_meta(ws: Worksheet, rubric: Rubric, context: WorkbookContext, reading:
         key = read_text(cell_at(values, 0))
         if key and key not in meta:
             meta[key] = (read_text(cell_at(values, 1)), number)
-    where = META_SHEET
+    # The hidden sheet is not something a person can open: problems found there name the file.
+    where = ""
     required = ("rubric_id", "rubric_version", "rubric_hash", *context.metadata())
     missing = [key for key in required if not meta.get(key, ("", 0))[0]]
     if missing:
         reading.problem(
             where,
-            f"the hidden metadata is incomplete (no {', '.join(missing)}), "
-            "so this is not a workbook made from the template.",
+            f"was not made from the template: the details it keeps of who it is for are incomplete "
+            f"(no {', '.join(m.replace('_', ' ') for m in missing)}).",
             _SEND_TEMPLATE,
         )
         return True
@@ -83,14 +84,14 @@ def _read_meta(ws: Worksheet, rubric: Rubric, context: WorkbookContext, reading:
     if (meta["rubric_id"][0], meta["rubric_version"][0]) != (rubric.id, rubric.version):
         row = meta["rubric_id"][1] if meta["rubric_id"][0] != rubric.id else meta["rubric_version"][1]
         reading.problem(
-            f"{where}!B{row}",
+            where,
             f"this workbook is for rubric {found_rubric}, but this import uses rubric {wanted_rubric}.",
             f"Use the template made from rubric {wanted_rubric} for {expected_for}.",
         )
         return False
     if meta["rubric_hash"][0] != rubric.content_hash:
         reading.problem(
-            f"{where}!B{meta['rubric_hash'][1]}",
+            where,
             f"this workbook was made from an earlier or different text of rubric {wanted_rubric}: "
             "the rubric has changed since the template was made.",
             f"Make a new template for {expected_for} and copy the answers into it.",
@@ -100,7 +101,7 @@ def _read_meta(ws: Worksheet, rubric: Rubric, context: WorkbookContext, reading:
         found, row = meta[key]
         if normalize(found) != normalize(wanted):
             reading.problem(
-                f"{where}!B{row}",
+                where,
                 f"this workbook is for {key} '{found}', but this import is for {key} '{wanted}'.",
                 f"Use the workbook made from the template for {expected_for}.",
             )
@@ -231,10 +232,11 @@ def _read(path: Path, rubric: Rubric, context: WorkbookContext) -> _Reading:
         sheets = {name.strip().casefold(): name for name in wb.sheetnames}
         check_rubric = True
         meta_name = sheets.get(META_SHEET.casefold())
+        visible = [name for name in wb.sheetnames if name != meta_name]
         if meta_name is None:
             reading.problem(
                 "",
-                f"has no hidden '{META_SHEET}' sheet, so it was not made from the template.",
+                "was not made from the template: the details it keeps of who it is for are missing.",
                 _SEND_TEMPLATE,
             )
         else:
@@ -244,7 +246,7 @@ def _read(path: Path, rubric: Rubric, context: WorkbookContext) -> _Reading:
         if ratings_name is None:
             reading.problem(
                 "",
-                f"has no '{RATING_SHEET}' sheet (its sheets are: {', '.join(wb.sheetnames)}).",
+                f"has no '{RATING_SHEET}' sheet (its sheets are: {', '.join(visible)}).",
                 f"{_SEND_TEMPLATE} Don't rename or delete its sheets.",
             )
         else:

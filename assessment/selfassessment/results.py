@@ -45,10 +45,10 @@ def levels_given(session: Session, submission: Submission) -> dict[str, list[int
     return levels
 
 
-def stored_result(session: Session, assessment: Assessment) -> AssessmentResult:
-    """The result of an assessment's current submission, as its Score rows hold it."""
+def stored_result(session: Session, assessment: Assessment, submission: Submission | None = None) -> AssessmentResult:
+    """The result of an assessment's current submission (or an earlier one), as its Score rows hold it."""
     rubric = stored_rubric(session, assessment)
-    submission = current_submission(session, assessment)
+    submission = submission or current_submission(session, assessment)
     scores = {(s.scope, s.key): s for s in session.exec(select(Score).where(Score.submission_id == submission.id))}
     levels = levels_given(session, submission)
 

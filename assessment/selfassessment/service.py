@@ -15,10 +15,11 @@ from sqlmodel import Session, select
 from assessment.cohorts.models import Cohort, Jurisdiction, Team
 from assessment.cohorts.service import get_team
 from assessment.core import history
-from assessment.core.errors import NotFound
+from assessment.core.errors import NotFound, ValidationFailed
 from assessment.core.fields import row_id, utcnow
 from assessment.core.permissions import Actor, Record, require
 from assessment.core.shapes import parse_choice
+from assessment.core.xlsx import missing_file
 from assessment.selfassessment.models import Assessment, Cycle, Rating, Scope, Score, Submission
 from assessment.selfassessment.results import assessments_of, current_submission, stored_result, with_change
 from assessment.selfassessment.rubric import Rubric, load_rubric
@@ -112,6 +113,22 @@ def submission_context(
     return WorkbookContext(jurisdiction=place.name, cohort=group.name, cycle=parsed)
 
 
+def preflight(
+    session: Session, actor: Actor, jurisdiction: str, cohort: str, cycle: Cycle | str, files: Sequence[Path]
+) -> WorkbookContext:
+    """Everything a run can check before it starts: the team, the cycle, the actor's permission, the
+    rubric, and that every file is there (named as given); refused with every problem found."""
+    context = submission_context(session, actor, jurisdiction, cohort, cycle, load_rubric())
+    if not files:
+        raise ValidationFailed("No workbook was given; name the filled workbooks, one per respondent.")
+    missing = [missing_file(Path(f)) for f in files if not Path(f).is_file()]
+    if missing:
+        raise ValidationFailed(
+            f"{len(missing)} of {len(files)} workbook(s) cannot be found; nothing was imported.", missing
+        )
+    return context
+
+
 def responses_of(workbooks: Sequence[WorkbookRatings]) -> Responses:
     """What scoring needs of the workbooks: each respondent's levels."""
     return [dict(w.ratings) for w in workbooks]
@@ -146,9 +163,12 @@ def record(
     rubric: Rubric,
     workbooks: Sequence[WorkbookRatings],
     result: AssessmentResult,
+    replace: bool = False,
 ) -> RunSummary:
-    """Store a run's ratings and scores; the same answers again change nothing."""
+    """Store a run's ratings and scores; the same answers again change nothing. Respondents of the
+    cycle's earlier submission missing from these workbooks are dropped only with ``replace``."""
     team, place, group, parsed = authorize_submit(session, actor, jurisdiction, cohort, cycle)
+    refuse_dropping(session, team, parsed, workbooks, replace)
     register_rubric(session, rubric, actor)
     digest = digest_of(workbooks)
     files = [w.source for w in workbooks]
@@ -311,10 +331,54 @@ def summary(
     )
 
 
+def respondents_of(session: Session, submission: Submission) -> list[str]:
+    """The emails of a submission's respondents, in the order they were stored."""
+    emails = session.exec(select(Rating.respondent_email).where(Rating.submission_id == submission.id))
+    return list(dict.fromkeys(emails))
+
+
+def refuse_dropping(
+    session: Session, team: Team, cycle: Cycle, workbooks: Sequence[WorkbookRatings], replace: bool
+) -> None:
+    """Refuse, naming them, to drop respondents of the cycle's stored submission unless ``replace``."""
+    query = select(Assessment).where(Assessment.team_id == team.id, Assessment.cycle == cycle.value)
+    assessment = session.exec(query).first()
+    if assessment is None or replace:
+        return
+    given = {w.respondent.email.casefold() for w in workbooks}
+    dropped = [e for e in respondents_of(session, current_submission(session, assessment)) if e.casefold() not in given]
+    if dropped:
+        raise ValidationFailed(
+            f"These workbooks leave out {len(dropped)} respondent(s) of the {cycle.value} submission already "
+            f"stored: {', '.join(dropped)}. Nothing was imported. Add their workbooks to keep them, or run again "
+            "with --replace to drop them (their earlier ratings stay in the history)."
+        )
+
+
+def check_run(
+    session: Session,
+    actor: Actor,
+    jurisdiction: str,
+    cohort: str,
+    cycle: Cycle | str,
+    workbooks: Sequence[WorkbookRatings],
+    replace: bool,
+) -> None:
+    """What a run checks once its workbooks are read, before anything is scored or written."""
+    team, _, _, parsed = authorize_submit(session, actor, jurisdiction, cohort, cycle)
+    refuse_dropping(session, team, parsed, workbooks, replace)
+
+
 def show(
-    session: Session, actor: Actor, jurisdiction: str, cohort: str, cycle: Cycle | str | None = None
+    session: Session,
+    actor: Actor,
+    jurisdiction: str,
+    cohort: str,
+    cycle: Cycle | str | None = None,
+    submission: int | None = None,
 ) -> RunSummary:
-    """The stored result of a cycle (the latest one when none is named), with change since the one before."""
+    """The stored result of a cycle (the latest one when none is named), with change since the one
+    before; with ``submission``, that earlier submission of the cycle as it was scored."""
     wanted = parse_cycle(cycle) if cycle is not None else None
     team, place, group = authorize_read(session, actor, jurisdiction, cohort)
     stored = [a for a in assessments_of(session, team) if wanted is None or a.cycle == wanted.value]
@@ -326,5 +390,15 @@ def show(
             "--cycle CYCLE FILE...`."
         )
     assessment = stored[-1]
-    result = with_change(session, team, Cycle(assessment.cycle), stored_result(session, assessment))
-    return summary(place, group, assessment, current_submission(session, assessment), result, "stored")
+    shown = current_submission(session, assessment)
+    if submission is not None:
+        query = select(Submission).where(Submission.assessment_id == assessment.id, Submission.number == submission)
+        found = session.exec(query).first()
+        if found is None:
+            raise NotFound(
+                f"The {assessment.cycle} assessment of {place.name} has no submission {submission}; "
+                f"its submissions are 1 to {shown.number}."
+            )
+        shown = found
+    result = with_change(session, team, Cycle(assessment.cycle), stored_result(session, assessment, shown))
+    return summary(place, group, assessment, shown, result, "stored")

@@ -283,3 +283,149 @@ def test_community_input_and_engagement(cast: Cast, capsys: pytest.CaptureFixtur
         "1",
     )
     assert lower.code == 2
+
+
+def add_barrier_as(capsys: pytest.CaptureFixture[str], who: str, place: str, title: str, owner: str) -> str:
+    added = run_cli(
+        capsys,
+        "--actor",
+        who,
+        "barrier",
+        "add",
+        "--jurisdiction",
+        place,
+        "--title",
+        title,
+        "--category",
+        "insurance_bonding",
+        "--stage",
+        "contracting",
+        "--owner",
+        owner,
+        "--json",
+    )
+    assert added.code == 0, added.err
+    return str(added.json()["id"])
+
+
+def test_a_mistaken_not_pursued_is_corrected_by_the_program_manager_with_a_reason(
+    cast: Cast, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ident = add_barrier_as(capsys, cast.alder_officer, cast.alder, "Insurance minimums", cast.alder_officer)
+    dropped = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_officer,
+        "barrier",
+        "update",
+        ident,
+        "--status",
+        "not pursued",
+        "--note",
+        "Out of scope",
+    )
+    assert dropped.code == 0, dropped.err
+    final = run_cli(capsys, "--actor", cast.alder_officer, "barrier", "update", ident, "--status", "analyzing")
+    assert final.code == 2 and "is closed and cannot move" in final.err  # ordinary moves keep it final
+    officer = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_officer,
+        "barrier",
+        "update",
+        ident,
+        "--status",
+        "analyzing",
+        "--correct",
+        "--note",
+        "Set by mistake",
+    )
+    assert officer.code == 3
+    assert "Only an equity program manager of Alder County or an admin may" in officer.err
+    no_reason = run_cli(
+        capsys, "--actor", cast.alder_manager, "barrier", "update", ident, "--status", "analyzing", "--correct"
+    )
+    assert no_reason.code == 2 and "a correction needs a reason" in no_reason.err
+    fixed = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "barrier",
+        "update",
+        ident,
+        "--status",
+        "analyzing",
+        "--correct",
+        "--note",
+        "Set by mistake at the meeting",
+        "--json",
+    )
+    assert fixed.code == 0, fixed.err
+    assert (fixed.json()["status"], fixed.json()["version"]) == ("analyzing", 3)
+    history = run_cli(capsys, "--actor", cast.alder_manager, "barrier", "history", ident, "--json").json()
+    assert [(h["field"], h["old"], h["new"], h["actor"]) for h in history[1:]] == [
+        ("status", "identified", "not_pursued", cast.alder_officer),
+        ("status", "not_pursued", "analyzing", cast.alder_manager),
+    ]
+    assert history[-1]["note"] == "Set by mistake at the meeting (a correction)"
+    shown = run_cli(capsys, "--actor", cast.alder_manager, "barrier", "history", ident)
+    assert "Not pursued" in shown.out and "not_pursued" not in shown.out  # people read labels
+
+
+def test_an_alliance_leads_list_names_each_barriers_jurisdiction_and_cuts_nothing(
+    cast: Cast, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Reimbursement-only funding makes community organizations front ninety days of costs"
+    add_barrier_as(capsys, cast.alder_officer, cast.alder, title, cast.alder_officer)
+    add_barrier_as(capsys, cast.birch_officer, cast.birch, "Insurance minimums", cast.birch_officer)
+    listed = run_cli(capsys, "--actor", cast.lead, "barrier", "list")
+    assert listed.code == 0, listed.err
+    assert "…" not in listed.out
+    rows = table_rows(listed.out)
+    assert [(r["Jurisdiction"], r["Owner"]) for r in rows] == [
+        (cast.alder, cast.alder_officer),
+        (cast.birch, cast.birch_officer),
+    ]
+    assert " ".join(rows[0]["Title"].split()).replace("- ", "-") == title  # wrapped, at a hyphen at most
+
+
+def table_rows(printed: str) -> list[dict[str, str]]:
+    """A rich table's rows as people read them: each cell's wrapped or folded lines put together."""
+    header = next(line for line in printed.splitlines() if line.count("┃") > 2)
+    body = [line.split("│")[1:-1] for line in printed.splitlines() if line.count("│") > 2]
+    names = [cell.strip() for cell in header.split("┃")[1:-1]]
+    rows: list[dict[str, list[str]]] = []
+    for cells in body:
+        if cells[0].strip():
+            rows.append({name: [] for name in names})
+        for name, cell in zip(names, cells, strict=True):
+            if cell.strip():
+                rows[-1][name].append(cell.strip())
+    return [{name: ("" if name in ("Owner",) else " ").join(parts) for name, parts in row.items()} for row in rows]
+
+
+def test_every_date_option_reads_dates_the_same_way(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
+    ident = add_barrier_as(capsys, cast.alder_officer, cast.alder, "Insurance minimums", cast.alder_officer)
+    goal = [
+        "goal",
+        "add",
+        "--jurisdiction",
+        cast.alder,
+        "--cohort",
+        cast.cohort,
+        "--statement",
+        "Pay in 30 days",
+        "--barrier",
+        ident,
+    ]
+    for command in (
+        [*goal, "--due", "3/1/2027"],
+        ["goal", "milestone", "add", "1", "--title", "Draft", "--due", "3/1/2027"],
+        ["goal", "update", "1", "--due", "3/1/2027"],
+        ["cohort", "create", "Later", "--start", "3/1/2027"],
+        ["community", "add-input", "--jurisdiction", cast.alder, "--source", "cbo survey", "--date", "3/1/2027"],
+    ):
+        refused = run_cli(capsys, "--actor", cast.alder_manager, *command)
+        assert refused.code == 2, command
+        assert "'3/1/2027' is not a date; write it as YYYY-MM-DD" in refused.err, command
+        assert "Input should be" not in refused.err and "held_on" not in refused.err

@@ -91,7 +91,7 @@ def test_a_bad_row_in_the_middle_changes_nothing_and_every_problem_is_listed(cas
         assert "nothing was changed" in refused.value.summary
         messages = dict(problems)
         assert messages["row 4, column version"].startswith(
-            f"barrier {third} was changed since you read version 1: by {cast.alder_manager} at"
+            f"barrier {third} was changed after this sheet was exported (by {cast.alder_manager} at"
         )
         assert messages["row 5"] == f"{cast.alder_officer} may not change the barriers of Birch City"
         assert snapshot() == before
@@ -109,3 +109,21 @@ def test_a_bad_row_in_the_middle_changes_nothing_and_every_problem_is_listed(cas
     ]
     assert snapshot() == before
     assert first and second
+
+
+def test_importing_the_same_rows_twice_changes_nothing_the_second_time(cast: Cast) -> None:
+    barrier_id = new_barrier(cast.alder_officer, cast.alder)
+    rows = exported(cast.alder_officer, cast.alder)
+    rows[0].update(severity="2", status="Analyzing")
+    with transaction() as session:
+        assert len(apply_changes(session, resolve_actor(session, cast.alder_officer), rows)) == 1
+    before = snapshot()
+    with transaction() as session:  # the same sheet again: its rows match the inventory now
+        officer = resolve_actor(session, cast.alder_officer)
+        assert plan_changes(session, officer, rows) == []
+        assert apply_changes(session, officer, rows) == []
+    assert snapshot() == before and read(cast.alder_officer, barrier_id)["version"] == 2
+    rows[0].update(severity="5")  # a real change on the old export is still refused, saying what to do
+    with pytest.raises(ValidationFailed) as refused, transaction() as session:
+        plan_changes(session, resolve_actor(session, cast.alder_officer), rows)
+    assert "export the sheet again" in str(refused.value)

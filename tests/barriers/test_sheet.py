@@ -1,4 +1,5 @@
-"""The barrier inventory spreadsheet: export, edit as a person would, import all rows or none."""
+"""The barrier inventory spreadsheet: export, edit as a person would, import all rows or none; and
+print it: landscape, every column on one page's width, rows tall enough for their text."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import col, select
 from assessment.barriers.models import Barrier
 from assessment.barriers.service import add_barrier, list_barriers
 from assessment.barriers.shapes import BarrierCreate
-from assessment.barriers.sheet import COLUMNS, SHEET, read_inventory, write_inventory
+from assessment.barriers.sheet import COLUMNS, SHEET, lines_of, read_inventory, write_inventory
 from assessment.cohorts.people import resolve_actor
 from assessment.core.db import transaction
 from assessment.core.history import History
@@ -181,3 +182,88 @@ def test_an_inventory_resaved_by_libreoffice_imports_without_spurious_changes(
     )
     assert preview.code == 0, preview.err
     assert preview.json()["changes"] == []
+
+
+LONG = (
+    "Every contract asks for $2M general liability, whatever the work; community workshops pay "
+    "the same premiums as road crews, and small groups drop out before they apply."
+)
+
+
+def seed_long(cast: Cast, count: int) -> None:
+    """Barriers with text long enough to wrap in every free-text column."""
+    with transaction() as session:
+        actor = resolve_actor(session, cast.alder_officer)
+        for n in range(count):
+            add_barrier(
+                session,
+                actor,
+                cast.alder,
+                BarrierCreate(
+                    title=f"Insurance limits out of proportion to the work, case {n}",
+                    description=LONG,
+                    category="insurance_bonding",
+                    stage="contracting",
+                    severity=(n % 5) + 1,
+                    burden_on="Small community-based organizations running workshops",
+                    root_cause="Risk management applies the construction schedule to every contract.",
+                ),
+            )
+
+
+def test_the_inventory_is_set_up_to_print(cast: Cast, tmp_path: Path) -> None:
+    seed_long(cast, 3)
+    book = load_workbook(export(cast, tmp_path / "inventory.xlsx"))
+    for sheet in (book["Instructions"], book[SHEET]):
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and str(setup.paperSize) == sheet.PAPERSIZE_LETTER
+        assert (setup.fitToWidth, setup.fitToHeight, sheet.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
+    ws = book[SHEET]
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_area == f"'{SHEET}'!$A$1:$N$4"  # the barriers, not the empty rows kept for new ones
+    assert cast.alder in (ws.oddHeader.left.text or "")
+    widths = {c.field: c.width for c in COLUMNS}
+    assert ws.row_dimensions[1].height >= 15 * lines_of("Root cause (why the practice exists)", widths["root_cause"])
+    for row in range(2, 5):
+        needed = max(
+            lines_of(str(cell.value), widths[c.field]) for c, cell in zip(COLUMNS, ws[row], strict=True) if cell.value
+        )
+        assert needed >= 3 and ws.row_dimensions[row].height >= 15 * needed  # the description wraps
+    assert ws.cell(row=2, column=column("id")).number_format == "0_)"  # kept clear of the title beside it
+
+
+@pytest.mark.slow
+def test_the_inventory_prints_on_few_landscape_pages_every_column_on_one(cast: Cast, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed; `make test` installs it")
+    seed_long(cast, 12)
+    path = export(cast, tmp_path / "inventory.xlsx")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    printed = tmp_path / "inventory.pdf"
+    pages = PdfReader(printed).pages
+    assert len(pages) <= 3  # the instructions, then the twelve barriers (it was eight portrait pages)
+    assert all(float(p.mediabox.width) > float(p.mediabox.height) and not p.get("/Rotate") for p in pages)
+    text = subprocess.run(["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True).stdout
+    barriers = [page for page in text.split("\f") if "Root cause" in page]
+    assert len(barriers) == 1  # every column of the inventory on one page's width
+    assert "Note or reason for" in barriers[0] and "Version" in barriers[0]
+    assert all(f"case {n}" in text for n in range(12))

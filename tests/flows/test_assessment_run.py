@@ -44,20 +44,13 @@ def filled(folder: Path, cast: Cast, jurisdiction: str, levels: list[int], cycle
 
 
 def read_artifacts(keys: list[str]) -> list[dict[str, object]]:
-    """Artifacts by key, straight from the API.
-
-    prefect 3.8.8's client sends null paging fields that its server (fastapi<0.155) refuses,
-    so the filter is posted whole.
-    """
+    """Artifacts by key, through Prefect's own client (as the UI and `prefect artifact ls` read them)."""
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        response = client.request(
-            "POST",
-            "/artifacts/filter",
-            json={"artifacts": {"key": {"any_": keys}}, "limit": 10, "offset": 0, "sort": "CREATED_DESC"},
-        )
-    return response.json()
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys)))
+    return [a.model_dump(mode="json") for a in artifacts]
 
 
 def json_of(outcome: Outcome) -> dict[str, Any]:

@@ -15,6 +15,7 @@ def test_the_ui_forms_ask_for_what_each_flow_needs() -> None:
     run = forms["assessment-run"]
     assert run["required"] == ["jurisdiction", "cohort", "cycle", "files"]
     assert run["properties"]["cycle"]["description"] == "baseline, midpoint or final."
+    assert run["properties"]["cycle"]["enum"] == ["baseline", "midpoint", "final"]  # a list to pick from
     assert run["properties"]["files"]["type"] == "array"
     build = forms["roadmap-build"]
     assert build["properties"]["formats"]["default"] == "pdf,xlsx,html"

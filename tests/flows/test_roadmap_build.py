@@ -10,10 +10,14 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from assessment.barriers.service import add_barrier, update_barrier
 from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
 from assessment.cohorts.people import add_person, resolve_actor
+from assessment.community.engagement import set_engagement
+from assessment.community.service import add_input
+from assessment.community.shapes import InputCreate
 from assessment.core.db import transaction
 from assessment.goals.milestones import add_milestone, complete_milestone
 from assessment.goals.service import add_goal
@@ -108,6 +112,36 @@ def test_build_renders_three_formats_in_priority_order(cast: Cast, tmp_path: Pat
 
     page = files[".html"].read_text(encoding="utf-8")
     assert "&lt;script&gt;" in page and "<script" not in page
+
+
+def test_build_says_who_built_it_and_where_the_team_stands(cast: Cast, tmp_path: Path) -> None:
+    from flows.roadmap_build import roadmap_build
+
+    plan(cast)
+    with transaction() as session:
+        manager = resolve_actor(session, cast.alder_manager)
+        heard = InputCreate(
+            source="listening_session", held_on=date.today() - timedelta(days=20), participants=14, themes=["cash flow"]
+        )
+        add_input(session, manager, cast.alder, heard)
+        set_engagement(session, manager, cast.alder, cast.cohort, 1, 3)
+    built = roadmap_build(cast.alder, cast.cohort, "pdf,html", str(tmp_path), actor=cast.alder_manager)
+    paths = built["files"]
+    assert isinstance(paths, list)
+    files = {Path(f).suffix: Path(f) for f in paths}
+
+    pdf = files[".pdf"]
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    info = PdfReader(pdf).metadata
+    assert info is not None and info.author == "Nguyễn Thị Hồng"  # the builder by name, not their email
+    assert "Where the team stands" in text
+    assert "No self-assessment has been scored for this team yet." in text
+    assert "Now at 1 Inform; aiming for 3 Involve (2 steps up)" in text
+    assert "1 input recorded (Listening session: 1), with 14 participants." in text
+
+    page = " ".join(files[".html"].read_text(encoding="utf-8").split())
+    assert "Nguyễn Thị Hồng" in page and "Where the team stands" in page
+    assert "<strong>1 Inform</strong>" in page and "cash flow" in page
 
 
 def test_each_build_is_a_version_and_diff_names_what_changed(

@@ -160,7 +160,7 @@ def test_diff_in_words_names_the_versions(cast: Cast, capsys: pytest.CaptureFixt
     build(cast)
     moved = run_cli(capsys, "--actor", cast.alder_exec, "roadmap", "diff", *where)
     assert "Changes from v2 to v3:" in moved.out
-    assert "barrier changed: barrier" in moved.out and "status: Identified → Analyzing" in moved.out
+    assert "Barrier changed: barrier" in moved.out and "status: Identified → Analyzing" in moved.out
     missing = run_cli(capsys, "--actor", cast.alder_exec, "roadmap", "diff", *where, "--version", "9")
     assert missing.code == 4 and "There is no roadmap version 9; versions are 1 to 3." in missing.err
 

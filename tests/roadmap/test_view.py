@@ -82,5 +82,12 @@ def test_a_version_stored_before_still_loads_with_todays_progress() -> None:
     assert stored.barriers[0].owner == "김민준"
 
 
+def test_a_version_stored_before_names_and_standing_still_loads() -> None:
+    stored = RoadmapView.model_validate_json(STORED_BEFORE)
+    assert stored.built_by_name is None and stored.author == "manager@alder.example.org"
+    assert (stored.self_assessment, stored.community, stored.engagement) == (None, None, None)
+    assert not stored.has_standing
+
+
 def test_a_view_survives_its_own_json(view: RoadmapView) -> None:
     assert RoadmapView.model_validate_json(view.model_dump_json()) == view

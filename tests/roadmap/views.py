@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from assessment.roadmap.view import BarrierView, GoalView, MilestoneView, RoadmapView
+from assessment.roadmap.view import (
+    BarrierView,
+    CommunityView,
+    DomainScoreView,
+    EngagementView,
+    GoalView,
+    MilestoneView,
+    RoadmapView,
+    SelfAssessmentView,
+    ThemeView,
+)
 
 VIETNAMESE = "Nguyễn Thị Hồng"
 KOREAN = "김민준"
@@ -15,6 +25,15 @@ CHINESE = "付款延迟"
 SPANISH = "Señora Peña"
 SCRIPT_TITLE = "<script>alert(1)</script> & co"
 FORMULA_STATEMENT = '=HYPERLINK("http://x") Pay invoices within 30 days'
+BUILDER_EMAIL = "ana.equitylead@riversidecountypublichealth.example.org"  # wider than a phone
+BUILDER_NAME = "Ana Equity-Lead"
+DOMAIN_SCORES = {  # title -> (score, change since baseline)
+    "Leadership & accountability": (58.3, 12.5),
+    "Data & transparency": (33.3, None),
+    "Community engagement & co-design": (66.7, 8.4),
+    "Payment & cash flow": (25.0, -4.2),
+    "Contract terms & requirements": (None, None),  # too few ratings to score
+}
 
 
 def barrier(id: int, title: str, category: str, stage: str, **fields: object) -> BarrierView:
@@ -163,9 +182,34 @@ def build_view() -> RoadmapView:
         cohort="2026 Southern California",
         version=3,
         built_at=datetime(2026, 6, 2, 16, 30, tzinfo=UTC),
-        built_by="Ana Equity-Lead",
+        built_by=BUILDER_EMAIL,
+        built_by_name=BUILDER_NAME,
         goals=goals,
         open_barriers=[late_pay, insurance, scripted, deferred],
+        self_assessment=SelfAssessmentView(
+            cycle="midpoint",
+            cycle_label="Midpoint",
+            respondents=4,
+            overall_score=47.2,
+            stage=2,
+            stage_name="Emerging",
+            since_cycle="baseline",
+            domains=[
+                DomainScoreView(id=f"d{n}", title=title, score=score, change=change)
+                for n, (title, (score, change)) in enumerate(DOMAIN_SCORES.items())
+            ],
+        ),
+        community=CommunityView(
+            inputs=3,
+            participants=41,
+            sources={"Listening session": 2, "CBO survey": 1},
+            themes=[
+                ThemeView(theme="cash flow", mentions=3),
+                ThemeView(theme=f"language access ({SPANISH})", mentions=2),
+                ThemeView(theme="insurance costs", mentions=1),
+            ],
+        ),
+        engagement=EngagementView(current=2, current_name="Consult", aspirational=4, aspirational_name="Collaborate"),
     )
 
 

@@ -19,14 +19,18 @@ def test_markup_escapes_text_and_gives_each_script_a_font() -> None:
     assert f'<font name="NanumGothic-Bold">{KOREAN}</font>' in markup(KOREAN, bold=True)
 
 
-def test_missing_script_fonts_fall_back_with_a_warning(tmp_path: Path) -> None:
+def test_a_name_whose_font_is_missing_is_one_clear_refusal_not_empty_boxes(
+    tmp_path: Path, recwarn: pytest.WarningsRecorder
+) -> None:
     files = FontFiles(hangul=tmp_path / "NanumGothic.ttf", cjk=tmp_path / "wqy-microhei.ttc")
-    with pytest.warns(RuntimeWarning) as warned:
-        fonts = register_fonts(files)
-    messages = " ".join(str(w.message) for w in warned)
-    assert "apt-get install fonts-nanum" in messages and "apt-get install fonts-wqy-microhei" in messages
+    fonts = register_fonts(files)
     assert (fonts.hangul, fonts.cjk) == (None, None)
-    assert markup(KOREAN, fonts=fonts) == KOREAN  # drawn in DejaVu: boxes, but no crash
+    assert len(recwarn) == 0  # no Python warning on the way
+    assert markup("Nguyễn Thị Hồng", fonts=fonts) == "Nguyễn Thị Hồng"  # what DejaVu draws is drawn
+    with pytest.raises(FontsMissing) as refused:
+        markup(KOREAN, fonts=fonts)
+    message = str(refused.value)
+    assert "\n" not in message and "apt-get install fonts-nanum fonts-wqy-microhei" in message
 
 
 def test_missing_base_font_says_what_to_install(tmp_path: Path) -> None:

@@ -10,7 +10,17 @@ import pytest
 
 from assessment.roadmap.view import RoadmapView
 from roadmaps.html import render_html
-from tests.roadmap.views import CHINESE, KOREAN, SCRIPT_TITLE, SPANISH, VIETNAMESE
+from tests.roadmap.test_view import STORED_BEFORE
+from tests.roadmap.views import (
+    BUILDER_EMAIL,
+    BUILDER_NAME,
+    CHINESE,
+    DOMAIN_SCORES,
+    KOREAN,
+    SCRIPT_TITLE,
+    SPANISH,
+    VIETNAMESE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +88,39 @@ def test_html_shows_names_and_statuses_as_text(outline: _Outline, view: RoadmapV
         assert goal.statement in text
         assert goal.status_label in text
     assert "2027 Q1" in text and "Under way" in text and "milestone done" in text
+
+
+def words(outline: _Outline) -> str:
+    return re.sub(r"\s+", " ", "".join(outline.text))
+
+
+def test_html_says_where_the_team_stands(outline: _Outline, page: str) -> None:
+    text = words(outline)
+    assert "Where the team stands" in text and 'href="#standing"' in page
+    assert "Latest cycle: Midpoint, 4 respondents. Overall score 47.2 of 100 (stage 2, Emerging)." in text
+    for title, (score, change) in DOMAIN_SCORES.items():
+        shown = "too few ratings to score" if score is None else f"{score:g}"
+        assert f"{title} {shown} {'—' if change is None else f'{change:+.1f}'}" in text
+    assert "Change since baseline" in text
+    assert "Now at 2 Consult; aiming for 4 Collaborate (2 steps up)" in text
+    assert "3 inputs recorded (Listening session: 2, CBO survey: 1), with 41 participants." in text
+    assert f"cash flow (in 3 inputs) language access ({SPANISH}) (in 2 inputs) insurance costs (in 1 input)" in text
+    assert 'style="width: 58.3%;"' in page  # the bar chart
+
+
+def test_html_names_the_builder_and_keeps_the_email(outline: _Outline) -> None:
+    text = words(outline)
+    assert f"{BUILDER_NAME}{BUILDER_EMAIL}" in text  # the name, then the email on a line of its own
+    assert f"by {BUILDER_NAME}" in text  # the footer
+
+
+def test_html_has_no_script_to_block(page: str) -> None:
+    assert "<script" not in page.lower()
+    assert not re.search(r"\son[a-z]+\s*=", page)  # no inline event handlers
+    assert "javascript:" not in page.lower()
+
+
+def test_html_of_a_version_stored_before_leaves_out_where_the_team_stands(tmp_path: Path) -> None:
+    old = render_html(RoadmapView.model_validate_json(STORED_BEFORE), tmp_path / "old.html").read_text("utf-8")
+    assert "Where the team stands" not in old and "#standing" not in old
+    assert "manager@<wbr>alder<wbr>.example<wbr>.org" in old  # only the email was kept then

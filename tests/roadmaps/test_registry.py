@@ -111,7 +111,7 @@ def odd_outputs(request: pytest.FixtureRequest, out_dir: Path) -> tuple[RoadmapV
 
 def test_odd_roadmaps_render_in_every_format(odd_outputs: tuple[RoadmapView, Path, Path, Path]) -> None:
     odd, pdf_path, xlsx_path, html_path = odd_outputs
-    assert len(PdfReader(pdf_path).pages) >= 4
+    assert len(PdfReader(pdf_path).pages) >= 3  # the summary shares the first page with the title
     assert words_outside_margins(pdf_path) == []
     text = re.sub(r"\s+", "", pdftotext(pdf_path))
     for goal in odd.goals:

@@ -39,14 +39,20 @@ def uniform(level: int | None) -> dict[str, int | None]:
 
 
 def submit(
-    actor_email: str, jurisdiction: str, cycle: str, books: list[WorkbookRatings], cast: Cast, rubric: Rubric = RUBRIC
+    actor_email: str,
+    jurisdiction: str,
+    cycle: str,
+    books: list[WorkbookRatings],
+    cast: Cast,
+    rubric: Rubric = RUBRIC,
+    replace: bool = False,
 ) -> assessments.RunSummary:
     with transaction() as session:
         actor = resolve_actor(session, actor_email)
         team, _, _ = get_team(session, jurisdiction, cast.cohort)
         responses = assessments.responses_of(books)
         result = assessments.score_run(session, team, assessments.parse_cycle(cycle), rubric, responses)
-        return assessments.record(session, actor, jurisdiction, cast.cohort, cycle, rubric, books, result)
+        return assessments.record(session, actor, jurisdiction, cast.cohort, cycle, rubric, books, result, replace)
 
 
 def count(model: type) -> int:
@@ -243,7 +249,7 @@ def test_a_shown_result_is_the_stored_one_whatever_the_answers(
     ran = {}
     for cycle, responses in (("baseline", baseline), ("final", final)):
         books = [workbook(f"r{n}@x.org", levels) for n, levels in enumerate(responses)]
-        ran[cycle] = submit(cast.alder_manager, cast.alder, cycle, books, cast).result
+        ran[cycle] = submit(cast.alder_manager, cast.alder, cycle, books, cast, replace=True).result
     with transaction() as session:
         actor = resolve_actor(session, cast.alder_manager)
         for cycle, result in ran.items():
@@ -267,3 +273,25 @@ def test_ratings_keep_respondent_order_in_a_shown_result(cast: Cast) -> None:
     with transaction() as session:
         shown = assessments.show(session, resolve_actor(session, cast.admin), cast.alder, cast.cohort)
     assert all(i.levels == [levels[e] for e in order] for i in shown.result.indicators)
+
+
+def test_a_respondent_left_out_is_dropped_only_when_asked_and_earlier_submissions_stay_readable(cast: Cast) -> None:
+    three = [workbook("a@x.org", uniform(2)), workbook("b@x.org", uniform(3)), workbook("c@x.org", uniform(1))]
+    submit(cast.alder_manager, cast.alder, "baseline", three, cast)
+    fewer = [workbook("a@x.org", uniform(4)), workbook("b@x.org", uniform(4))]
+    with pytest.raises(ValidationFailed) as refused:
+        submit(cast.alder_manager, cast.alder, "baseline", fewer, cast)
+    message = str(refused.value)
+    assert "leave out 1 respondent(s) of the baseline submission already stored: c@x.org" in message
+    assert "--replace" in message
+    assert count(Submission) == 1 and count(Rating) == 3 * len(RUBRIC.indicators)
+    replaced = submit(cast.alder_manager, cast.alder, "baseline", fewer, cast, replace=True)
+    assert (replaced.outcome, replaced.submission, replaced.result.respondents) == ("replaced", 2, 2)
+    with transaction() as session:
+        reader = resolve_actor(session, cast.alder_exec)
+        first = assessments.show(session, reader, cast.alder, cast.cohort, submission=1)
+        latest = assessments.show(session, reader, cast.alder, cast.cohort)
+        with pytest.raises(NotFound, match="has no submission 3; its submissions are 1 to 2"):
+            assessments.show(session, reader, cast.alder, cast.cohort, submission=3)
+    assert (first.submission, first.result.respondents, first.result.overall.stage) == (1, 3, 2)
+    assert (latest.submission, latest.result.respondents, latest.result.overall.stage) == (2, 2, 4)

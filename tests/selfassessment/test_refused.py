@@ -137,7 +137,7 @@ def test_workbook_without_ratings_sheet_is_refused(fill: Callable[..., Path]) ->
         wb[RATING_SHEET].title = "Sheet1"
 
     [problem] = problems_in(edit(fill(), rename))
-    assert problem.startswith("alice.xlsx: has no 'Ratings' sheet (its sheets are: Instructions, Sheet1, _meta)")
+    assert problem.startswith("alice.xlsx: has no 'Ratings' sheet (its sheets are: Instructions, Sheet1)")
 
 
 def test_workbook_not_made_from_the_template_is_refused(fill: Callable[..., Path]) -> None:
@@ -145,12 +145,17 @@ def test_workbook_not_made_from_the_template_is_refused(fill: Callable[..., Path
         del wb[META_SHEET]
 
     [problem] = problems_in(edit(fill(), drop_meta))
-    assert problem.startswith("alice.xlsx: has no hidden '_meta' sheet, so it was not made from the template")
+    assert problem.startswith(
+        "alice.xlsx: was not made from the template: the details it keeps of who it is for are missing"
+    )
 
 
 def test_workbook_with_incomplete_metadata_is_refused(fill: Callable[..., Path]) -> None:
     [problem] = problems_in(edit(fill(), set_meta("rubric_hash", None)))
-    assert problem.startswith("alice.xlsx _meta: the hidden metadata is incomplete (no rubric_hash)")
+    assert problem.startswith(
+        "alice.xlsx: was not made from the template: the details it keeps of who it is for are incomplete "
+        "(no rubric hash)"
+    )
 
 
 def test_workbook_for_another_rubric_says_what_it_is_for(tmp_path: Path) -> None:
@@ -158,7 +163,7 @@ def test_workbook_for_another_rubric_says_what_it_is_for(tmp_path: Path) -> None
     path = write_template(other, tmp_path / "other.xlsx", CONTEXT)
     path = fill_workbook(path, tmp_path / "alice.xlsx", ALICE, {})
     [problem] = problems_in(path)
-    assert problem.startswith("alice.xlsx _meta!B1: this workbook is for rubric 'other-rubric' version 2")
+    assert problem.startswith("alice.xlsx: this workbook is for rubric 'other-rubric' version 2")
     assert "this import uses rubric 'test-rubric' version 1" in problem
     assert "Use the template made from rubric 'test-rubric' version 1 for Riverside County" in problem
 
@@ -168,7 +173,7 @@ def test_workbook_from_a_changed_rubric_is_refused(tmp_path: Path) -> None:
     assert changed.content_hash != RUBRIC.content_hash
     path = fill_workbook(write_template(changed, tmp_path / "t.xlsx", CONTEXT), tmp_path / "alice.xlsx", ALICE, {})
     [problem] = problems_in(path)
-    assert problem.startswith("alice.xlsx _meta!B3: ")
+    assert problem.startswith("alice.xlsx: this workbook was made from an earlier or different text")
     assert "the rubric has changed since the template was made" in problem
 
 
@@ -180,7 +185,7 @@ def test_workbook_for_another_jurisdiction_cohort_or_cycle_is_refused(
     fill: Callable[..., Path], key: str, value: str, row: int
 ) -> None:
     [problem] = problems_in(edit(fill(), set_meta(key, value)))
-    assert problem.startswith(f"alice.xlsx _meta!B{row}: this workbook is for {key} '{value}'")
+    assert problem.startswith(f"alice.xlsx: this workbook is for {key} '{value}'")
     assert "Use the workbook made from the template for Riverside County, 2023 Southern California, baseline" in problem
 
 
@@ -234,3 +239,13 @@ def test_a_workbook_with_no_rating_at_all_is_refused(fill: Callable[..., Path]) 
     problems = problems_in(fill({i: None for i in IDS}))
     assert len(problems) == 1
     assert "alice.xlsx Ratings!" in problems[0] and "no practice has a rating" in problems[0]
+
+
+def test_a_missing_file_is_named_as_given_folder_and_all(tmp_path: Path) -> None:
+    from assessment.core.xlsx import xlsx_bytes
+
+    missing = xlsx_bytes(Path("filled") / "*.xlsx", "")
+    assert not isinstance(missing, bytes)
+    assert str(missing) == "filled/*.xlsx: matches no file. Check the file name and the folder it is in."
+    gone = xlsx_bytes(tmp_path / "gone.xlsx", "")
+    assert str(gone).startswith(f"{tmp_path / 'gone.xlsx'}: cannot be found or read.")
