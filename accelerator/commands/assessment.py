@@ -192,21 +192,23 @@ def print_summary(summary: RunSummary) -> None:
     stage = f"{overall.stage} – {overall.stage_name}" if overall.stage else "not enough ratings to say"
     console.print(f"Maturity stage: [bold]{escape(stage)}[/]")
     texts = {i.id: i for i in result.indicators}
+    domains = {d.id: d.title for d in result.domains}  # people read titles; --json keeps the ids
     if result.gaps:
         gaps = Table(title="Largest gaps", title_justify="left")
         gaps.add_column("Practice")
+        gaps.add_column("Domain")
         gaps.add_column("Team rating", justify="right")
-        gaps.add_column("What it asks")
         for g in result.gaps:
-            gaps.add_row(g, f"{texts[g].rating:.1f}", escape(texts[g].text))
+            gaps.add_row(escape(texts[g].text), escape(domains[texts[g].domain]), f"{texts[g].rating:.1f}")
         console.print(gaps)
     if result.disagreements:
         talk = Table(title="Disagreements to discuss (ratings 2 or more levels apart)", title_justify="left")
         talk.add_column("Practice")
+        talk.add_column("Domain")
         talk.add_column("Levels given")
-        talk.add_column("What it asks")
         for ident in result.disagreements:
-            talk.add_row(ident, ", ".join(map(str, texts[ident].levels)), escape(texts[ident].text))
+            levels = ", ".join(map(str, texts[ident].levels))
+            talk.add_row(escape(texts[ident].text), escape(domains[texts[ident].domain]), levels)
         console.print(talk)
     else:
         console.print("No disagreements of 2 or more levels.")

@@ -266,12 +266,16 @@ def import_(
     from rich.table import Table
 
     from assessment.barriers.imports import import_rows
-    from assessment.barriers.sheet import read_inventory
+    from assessment.barriers.sheet import in_sheet_terms, read_inventory
+    from assessment.core.errors import ValidationFailed
 
     jurisdiction, rows = read_inventory(file)
     cells = [{**row.values, "row": row.number} for row in rows]
-    with acting(ctx) as (session, actor):
-        planned, touched = import_rows(session, actor, cells, jurisdiction or None, dry_run=dry_run)
+    try:
+        with acting(ctx) as (session, actor):
+            planned, touched = import_rows(session, actor, cells, jurisdiction or None, dry_run=dry_run)
+    except ValidationFailed as refused:
+        raise in_sheet_terms(refused) from None
     if as_json:
         print_json(
             {

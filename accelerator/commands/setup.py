@@ -269,11 +269,9 @@ def person_add(
     if as_json:
         print_json(person)
         return
-    console.print(
-        f"{escape(person.name)} <{escape(person.email)}>"
-        + (f" is now {role}" + (f" in {escape(jurisdiction)}" if jurisdiction else "") if role else " registered")
-        + "."
-    )
+    roles = [r.label + (f" of {r.jurisdiction}" if r.jurisdiction else " (regional)") for r in person.roles]
+    held = f" holds the roles: {', '.join(roles)}" if roles else " is registered, with no role yet"
+    console.print(f"{escape(person.name)} <{escape(person.email)}>{escape(held)}.")
 
 
 @person_app.command("list")
@@ -324,7 +322,7 @@ def team_enroll(
     if as_json:
         print_json(team)
         return
-    console.print(f"Enrolled {escape(jurisdiction)} in {escape(cohort)} (team {team.id}).")
+    console.print(f"Enrolled {escape(team.jurisdiction)} in {escape(team.cohort)} (team {team.id}).")
 
 
 @team_app.command("list")

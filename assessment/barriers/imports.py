@@ -42,10 +42,13 @@ def _row_number(problem: Problem) -> int:
 
 
 def _problems_of(number: int, exc: ValidationError, by_field: bool = True) -> list[Problem]:
-    return [
-        Problem(_at(number, str(e["loc"][0]) if by_field and e["loc"] else ""), e["msg"].removeprefix("Value error, "))
-        for e in exc.errors()
-    ]
+    problems = []
+    for e in exc.errors():
+        message = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "missing":
+            message = "is empty; a new barrier needs it"
+        problems.append(Problem(_at(number, str(e["loc"][0]) if by_field and e["loc"] else ""), message))
+    return problems
 
 
 def _located(number: int, problems: list[Problem]) -> list[Problem]:

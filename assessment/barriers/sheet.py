@@ -61,6 +61,18 @@ COLUMNS = (
 HEADERS = {c.header.casefold(): c for c in COLUMNS}
 
 
+def in_sheet_terms(refused: ValidationFailed) -> ValidationFailed:
+    """The same refusal, its places named by the sheet's column headers ("row 7, column Process
+    stage") rather than the fields behind them."""
+    headers = {c.field: c.header for c in COLUMNS}
+
+    def place(location: str) -> str:
+        row, _, field = location.partition(", column ")
+        return f"{row}, column {headers.get(field, field)}" if field else location
+
+    return ValidationFailed(refused.summary, [Problem(place(p.location), p.message, p.fix) for p in refused.problems])
+
+
 def choice_lists() -> dict[str, list[str]]:
     return {
         "category": [c.label for c in categories()],

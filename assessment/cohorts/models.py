@@ -129,7 +129,7 @@ class PersonPublic(BaseModel):
     email: str
     name: str
     created_at: datetime
-    roles: list[RoleHeld]
+    roles: list[RoleLabelled]
 
 
 class PersonWithRoles(BaseModel):

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from assessment.cohorts.jurisdictions import get_jurisdiction
-from assessment.cohorts.models import Jurisdiction, Person, PersonPublic, RoleAssignment, RoleHeld
+from assessment.cohorts.models import Jurisdiction, Person, PersonPublic, RoleAssignment, RoleLabelled
 from assessment.cohorts.shapes import PersonCreate
 from assessment.core import history
 from assessment.core.errors import Conflict, NotFound, Problem, ValidationFailed
@@ -40,12 +40,19 @@ def roles_of(session: Session, person: Person) -> list[RoleAssignment]:
 
 
 def public(session: Session, person: Person) -> PersonPublic:
+    """The person with every role they hold, by label and jurisdiction name."""
+    names = {row_id(j): j.name for j in session.exec(select(Jurisdiction))}
+    roles = [
+        RoleLabelled(
+            role=r.role,
+            jurisdiction_id=r.jurisdiction_id,
+            label=Role(r.role).label,
+            jurisdiction=names.get(r.jurisdiction_id) if r.jurisdiction_id is not None else None,
+        )
+        for r in roles_of(session, person)
+    ]
     return PersonPublic(
-        id=row_id(person),
-        email=person.email,
-        name=person.name,
-        created_at=person.created_at,
-        roles=[RoleHeld(role=r.role, jurisdiction_id=r.jurisdiction_id) for r in roles_of(session, person)],
+        id=row_id(person), email=person.email, name=person.name, created_at=person.created_at, roles=roles
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.cli import run_cli
 from tests.conftest import Cast
@@ -429,3 +431,28 @@ def test_every_date_option_reads_dates_the_same_way(cast: Cast, capsys: pytest.C
         assert refused.code == 2, command
         assert "'3/1/2027' is not a date; write it as YYYY-MM-DD" in refused.err, command
         assert "Input should be" not in refused.err and "held_on" not in refused.err
+
+
+def test_a_refused_sheet_names_its_columns_as_the_sheet_does(
+    cast: Cast, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    add_barrier_as(capsys, cast.alder_officer, cast.alder, "Insurance minimums", cast.alder_officer)
+    sheet = tmp_path / "alder.xlsx"
+    run_cli(
+        capsys, "--actor", cast.alder_officer, "barrier", "export", "--jurisdiction", cast.alder, "--out", str(sheet)
+    )
+    book = load_workbook(sheet)
+    rows = book["Barriers"]
+    headers = [cell.value for cell in rows[1]]
+    rows.cell(row=2, column=headers.index("Severity (1-5)") + 1, value=9)
+    rows.cell(row=3, column=headers.index("Description") + 1, value="CBOs wait 90 days")
+    book.save(sheet)
+    refused = run_cli(capsys, "--actor", cast.alder_officer, "barrier", "import", str(sheet), "--dry-run")
+    assert refused.code == 2
+    problems = [line.strip() for line in refused.err.splitlines() if line.strip().startswith("- ")]
+    assert problems == [
+        "- row 2, column Severity (1-5): 9 is not a severity; use a whole number from 1 (minor) to 5 (severe)",
+        "- row 3, column Title: is empty; a new barrier needs it",
+        "- row 3, column Category: is empty; a new barrier needs it",
+        "- row 3, column Process stage: is empty; a new barrier needs it",
+    ]

@@ -119,8 +119,8 @@ def test_a_bad_row_in_the_middle_means_nothing_is_imported(
         history_before = len(list(session.exec(select(History))))
     refused = run_cli(capsys, "--actor", cast.alder_officer, "barrier", "import", str(path))
     assert refused.code == 2
-    assert "row 3, column severity: 9 is not a severity" in refused.err
-    assert "row 4, column status" in refused.err and "can move to: analyzing" in refused.err
+    assert "row 3, column Severity (1-5): 9 is not a severity" in refused.err
+    assert "row 4, column Status" in refused.err and "can move to: analyzing" in refused.err
     assert snapshot() == before
     with transaction() as session:
         assert len(list(session.exec(select(History)))) == history_before

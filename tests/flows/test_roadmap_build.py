@@ -19,7 +19,7 @@ from assessment.community.engagement import set_engagement
 from assessment.community.service import add_input
 from assessment.community.shapes import InputCreate
 from assessment.core.db import transaction
-from assessment.goals.milestones import add_milestone, complete_milestone
+from assessment.goals.milestones import add_milestone, complete_milestone, record_measure
 from assessment.goals.service import add_goal
 from assessment.goals.shapes import GoalCreate, MilestoneCreate
 from tests.cli import Outcome, run_cli
@@ -156,6 +156,7 @@ def test_each_build_is_a_version_and_diff_names_what_changed(
         officer = resolve_actor(session, cast.alder_officer)
         complete_milestone(session, officer, ids["step"])
         update_barrier(session, officer, ids["severe"], BarrierUpdate(status="analyzing"), 1)
+        record_measure(session, officer, ids["hard"], 10)
     second = roadmap(capsys, cast, cast.alder_officer, "build", "--format", "xlsx", *out)
     assert document(second)["version"] == 2
 
@@ -167,6 +168,8 @@ def test_each_build_is_a_version_and_diff_names_what_changed(
     assert ("barrier_changed", "Analyzing") in kinds
     text = roadmap(capsys, cast, cast.alder_exec, "diff").out
     assert "Changes from v1 to v2" in text and "Finance drafts advance policy" in text
+    assert "latest value: – → 10" in text  # people read labels and numbers as they wrote them
+    assert "latest_value" not in text and "status_label" not in text and "10.0000" not in text
 
 
 def test_who_may_build_and_bad_formats(cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

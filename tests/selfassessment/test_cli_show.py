@@ -159,3 +159,26 @@ def test_assessment_run_ticks_off_each_step_of_the_flow(
     assert ran.code == 0, ran.err
     assert ran.json()["outcome"] == "created"  # stdout stays one JSON document
     assert steps_in(ran.err) == [f"✓ {step}" for step in STEPS]
+
+
+def test_show_names_practices_and_domains_as_people_read_them(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
+    submit(cast)
+    shown = show(cast, capsys)
+    assert shown.code == 0, shown.err
+    result = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "assessment",
+        "show",
+        "--jurisdiction",
+        cast.alder,
+        "--cohort",
+        cast.cohort,
+        "--json",
+    ).json()
+    flat = " ".join(plain(shown.out).split())
+    titles = {d["id"]: d["title"] for d in result["domains"]}
+    for gap in result["gaps"]:  # ids stay in --json; a person reads the practice and its domain
+        indicator = next(i for i in result["indicators"] if i["id"] == gap)
+        assert f"│ {indicator['text']} │ {titles[indicator['domain']]} │" in flat
