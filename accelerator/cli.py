@@ -90,11 +90,12 @@ def main_options(
 
 def demo(
     out: Annotated[str, typer.Option(help="Folder for the demo's database, workbooks and reports.")] = "demo-output",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Set up a fictional cohort, fill workbooks, run every assessment and print where it all is."""
     from accelerator.demo import run_demo
 
-    run_demo(out)
+    run_demo(out, as_json)
 
 
 def serve() -> None:

@@ -24,14 +24,15 @@ from accelerator.demo_cast import (
     manager_of,
     officer_of,
 )
-from accelerator.output import console, escape
+from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
     from assessment.selfassessment.service import RunSummary
 
 
-def run_demo(out: str) -> None:
-    """Set up the demo cohort, fill and run every team's workbooks, print the summary and paths."""
+def run_demo(out: str, as_json: bool = False) -> None:
+    """Set up the demo cohort, fill and run every team's workbooks, print the summary and paths
+    (with ``as_json``, one JSON document of what was made and where)."""
     folder = Path(out).resolve()
     if folder.exists():
         shutil.rmtree(folder)
@@ -45,10 +46,27 @@ def run_demo(out: str) -> None:
 
     get_settings.cache_clear()
     engine_for.cache_clear()
-    console.print(f"Setting up a fictional cohort in [bold]{escape(database)}[/] ...")
+    if not as_json:
+        console.print(f"Setting up a fictional cohort in [bold]{escape(database)}[/] ...")
     set_stage()
     plan_work()
     summaries, roadmaps = run_flows(folder)
+    if as_json:
+        print_json(
+            {
+                "cohort": COHORT,
+                "database": str(database),
+                "workbooks": str(folder / "workbooks"),
+                "roadmaps": str(folder / "roadmaps"),
+                "barriers": str(folder / "barriers"),
+                "assessments": [
+                    {"jurisdiction": s.jurisdiction, "cycle": s.cycle.value, "score": s.result.overall.score}
+                    for s in summaries
+                ],
+                "roadmap_files": [f for built in roadmaps for f in list_of(built["files"])],
+            }
+        )
+        return
     print_cohort(summaries)
     print_plans(roadmaps)
     console.print()

@@ -24,12 +24,16 @@ def template(
     cohort: CohortOption,
     cycle: Annotated[str, typer.Option(help="baseline, midpoint or final.")],
     out: Annotated[Path, typer.Option(help="Where to write the workbook (.xlsx).")],
+    as_json: JsonOption = False,
 ) -> None:
     """Write the blank self-assessment workbook to hand to each team member."""
     from assessment.selfassessment.service import write_team_template
 
     with acting(ctx) as (session, actor):
         written = write_team_template(session, actor, jurisdiction, cohort, cycle, out)
+    if as_json:
+        print_json(written)
+        return
     console.print(
         f"Wrote {escape(written.path)}: {written.practices} practices in {written.domains} domains "
         f"for {escape(written.jurisdiction)}, {written.cycle.value}. Give one copy to each respondent."

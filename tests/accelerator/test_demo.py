@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,3 +31,21 @@ def test_the_demo_runs_end_to_end_and_says_where_its_files_are(tmp_path: Path) -
     inventory = load_workbook(out / "barriers" / "alder-county-barriers.xlsx")["Barriers"]
     statuses = [row[12] for row in inventory.iter_rows(min_row=2, max_row=4, values_only=True)]
     assert statuses == ["In progress", "Action planned", "Analyzing"]  # each barrier moved along its lifecycle
+
+
+@pytest.mark.slow
+def test_the_demo_with_json_prints_one_document_of_what_it_made(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCELERATOR_", "PREFECT_API"))}
+    out = tmp_path / "demo-output"
+    done = subprocess.run(
+        [ACCELERATOR, "demo", "--out", str(out), "--json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert made["database"] == str(out / "accelerator.db") and len(made["assessments"]) == 6
+    assert sorted(Path(f).suffix for f in made["roadmap_files"]) == [".html"] * 4 + [".pdf"] * 4 + [".xlsx"] * 4

@@ -87,3 +87,29 @@ def test_a_roadmap_build_refusal_comes_before_prefect_starts(
     assert done.returncode in (2, 3), done.stderr
     assert said in done.stderr and "Traceback" not in done.stderr
     assert not any(home.iterdir()) and not (tmp_path / "out").exists()
+
+
+def test_the_template_command_prints_json_too(cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli import run_cli
+
+    out = tmp_path / "alder-baseline.xlsx"
+    done = run_cli(
+        capsys,
+        "--actor",
+        cast.alder_manager,
+        "assessment",
+        "template",
+        "--jurisdiction",
+        cast.alder,
+        "--cohort",
+        cast.cohort,
+        "--cycle",
+        "Baseline",
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert done.code == 0, done.err
+    written = done.json()
+    assert (written["path"], written["cycle"], written["jurisdiction"]) == (str(out), "baseline", cast.alder)
+    assert written["practices"] == 43 and out.is_file()
