@@ -83,7 +83,12 @@ def interleaved(first: list[str], second: list[str], env: dict[str, str], repeat
 
 
 def cli_startup(folder: Path) -> dict[str, float]:
-    env = {**os.environ, "ACCELERATOR_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}"}
+    env = {
+        **os.environ,
+        "ACCELERATOR_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "ACCELERATOR_CONFIG_DIR": str(folder / "config"),  # the identity init saves stays in the bench
+        "ACCELERATOR_DATA_DIR": str(folder / "data"),
+    }
     subprocess.run([ACCELERATOR, "init", "--admin", "bench@example.org"], env=env, check=True, capture_output=True)
 
     def timed(*command: str) -> float:
