@@ -124,3 +124,10 @@ def test_html_of_a_version_stored_before_leaves_out_where_the_team_stands(tmp_pa
     old = render_html(RoadmapView.model_validate_json(STORED_BEFORE), tmp_path / "old.html").read_text("utf-8")
     assert "Where the team stands" not in old and "#standing" not in old
     assert "manager@<wbr>alder<wbr>.example<wbr>.org" in old  # only the email was kept then
+
+
+def test_the_contents_number_each_goal_once(page: str, view: RoadmapView) -> None:
+    contents = page.split('aria-label="Contents"', 1)[1].split("</nav>", 1)[0]
+    for goal in view.goals:
+        assert f'<li value="{goal.rank}"><a href="#goal-{goal.id}">' in contents
+        assert f'">{goal.rank}. ' not in contents  # the list numbers it; the text does not again
