@@ -161,14 +161,20 @@ def fail(code: int, message: str, problems: list[str], as_json: bool) -> NoRetur
     What users typed is escaped here, once, so it is never read as markup."""
     from accelerator.output import escape
 
+    shown, more = problems[:SHOWN_PROBLEMS], len(problems) - SHOWN_PROBLEMS
     if as_json:
-        print(
-            json.dumps({"error": message, "problems": problems, "exit_code": code}, ensure_ascii=False), file=sys.stderr
-        )
+        document = {"error": message, "problems": problems, "exit_code": code}
+        print(json.dumps(document, ensure_ascii=False), file=sys.stderr)
     else:
-        lines = [f"[bold red]Error:[/] {escape(message)}"] + [f"  - {escape(p)}" for p in problems]
+        lines = [f"[bold red]Error:[/] {escape(message)}"] + [f"  - {escape(p)}" for p in shown]
+        if more > 0:
+            lines.append(f"  ... and {more} more problem(s) of the same input; fix these first and try again.")
         err_console.print("\n".join(lines), highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+# A person reads the first problems and fixes them; thousands of lines help nobody.
+SHOWN_PROBLEMS = 50
 
 
 def unexpected(exc: Exception) -> tuple[str, list[str]]:

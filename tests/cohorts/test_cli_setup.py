@@ -247,3 +247,22 @@ def test_anyone_with_a_role_lists_cohorts_and_jurisdictions_and_nobody_else(
         assert len(officer.json()) >= 1
         outsider = run_cli(capsys, "--actor", cast.outsider, *command)
         assert outsider.code == 3 and "may not list" in outsider.err
+
+
+def test_a_refusal_with_thousands_of_problems_shows_the_first_ones_and_counts_the_rest(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assessment.cohorts import jurisdictions
+    from assessment.core.errors import Problem, ValidationFailed
+
+    run_cli(capsys, "init", "--admin", "boss@example.org")
+
+    def refused(*_: object) -> None:
+        raise ValidationFailed("Refused:", [Problem(f"row {n}", "is wrong") for n in range(1, 3001)])
+
+    monkeypatch.setattr(jurisdictions, "list_jurisdictions", refused)
+    shown = run_cli(capsys, "jurisdiction", "list")
+    listed = [line for line in shown.err.splitlines() if line.startswith("  - ")]
+    assert shown.code == 2 and len(listed) == 50 and listed[-1] == "  - row 50: is wrong"
+    assert "... and 2950 more problem(s)" in shown.err
+    assert len(json.loads(run_cli(capsys, "jurisdiction", "list", "--json").err)["problems"]) == 3000
