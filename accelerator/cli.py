@@ -222,11 +222,16 @@ def plain_metavars(command: Command) -> None:
     # typer asks each parameter for this text in its help; the one place it is decided
     setattr(TyperOption, "display_type_rich", option_value)  # noqa: B010
     setattr(TyperArgument, "display_type_rich", lambda argument, ctx: None)  # noqa: B010
+    name_arguments(command)
+
+
+def name_arguments(command: Command) -> None:
+    """Arguments are named in capitals in usage lines (BARRIER_ID), as options' values are."""
     for param in command.params:
         if param.param_type_name == "argument" and param.metavar is None:
             param.metavar = (param.name or "value").upper()
     for sub in getattr(command, "commands", {}).values():
-        plain_metavars(sub)
+        name_arguments(sub)
 
 
 def _missing_schema(exc: Exception) -> bool:

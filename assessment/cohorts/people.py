@@ -11,7 +11,7 @@ from assessment.cohorts.shapes import PersonCreate
 from assessment.core import history
 from assessment.core.errors import Conflict, NotFound, Problem, ValidationFailed
 from assessment.core.fields import row_id
-from assessment.core.identity import HOW_TO_SAY, acting_email
+from assessment.core.identity import HOW_TO_SAY, SAID_BY, acting_email
 from assessment.core.permissions import Actor, Record, Role, require
 from assessment.core.shapes import validate
 
@@ -163,9 +163,6 @@ class IdentityPublic(BaseModel):
     name: str | None = None
     roles: list[str] = []
     how_to_say: str = HOW_TO_SAY
-
-
-SAID_BY = {"option": "--actor", "environment": "ACCELERATOR_ACTOR", "saved": "saved with accelerator whoami --set"}
 
 
 def describe_identity(session: Session, email: str | None, check_registered: bool = False) -> IdentityPublic:

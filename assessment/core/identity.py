@@ -12,6 +12,12 @@ from assessment.core.errors import ValidationFailed
 from assessment.core.settings import get_settings
 
 Source = Literal["option", "environment", "saved"]
+# How each source is named to the person
+SAID_BY: dict[Source, str] = {
+    "option": "--actor",
+    "environment": "ACCELERATOR_ACTOR",
+    "saved": "saved with accelerator whoami --set",
+}
 HOW_TO_SAY = (
     "Say who you are: add --actor EMAIL to the command, set ACCELERATOR_ACTOR=EMAIL, "
     "or save it once with `accelerator whoami --set EMAIL`."
@@ -58,7 +64,6 @@ def acting_email(option: str | None = None) -> tuple[str, Source] | None:
     for email, source in said:
         if email is not None:
             if not email.strip():
-                where = {"option": "--actor", "environment": "ACCELERATOR_ACTOR", "saved": "the saved identity"}
-                raise ValidationFailed(f"{where[source]} is empty. {HOW_TO_SAY}")
+                raise ValidationFailed(f"{SAID_BY[source]} is empty. {HOW_TO_SAY}")
             return email.strip().lower(), source
     return None
