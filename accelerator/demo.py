@@ -79,7 +79,8 @@ def run_demo(out: str, as_json: bool = False) -> None:
     )
     console.print(
         f"  try:        ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator "
-        f'assessment show --jurisdiction "Alder County" --cohort "{COHORT}"'
+        f'--actor {ALLIANCE_LEAD[0]} assessment show --jurisdiction "Alder County" --cohort "{COHORT}"',
+        soft_wrap=True,  # one line, so it can be copied and run as printed
     )
 
 

@@ -31,6 +31,12 @@ def test_the_demo_runs_end_to_end_and_says_where_its_files_are(tmp_path: Path) -
     inventory = load_workbook(out / "barriers" / "alder-county-barriers.xlsx")["Barriers"]
     statuses = [row[12] for row in inventory.iter_rows(min_row=2, max_row=4, values_only=True)]
     assert statuses == ["In progress", "Action planned", "Analyzing"]  # each barrier moved along its lifecycle
+    suggested = done.stdout.split("try:", 1)[1].splitlines()[0].replace(".venv/bin/accelerator", ACCELERATOR)
+    tried = subprocess.run(
+        ["bash", "-c", suggested], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert tried.returncode == 0, tried.stderr  # the command the demo suggests runs as printed
+    assert "Alder County" in tried.stdout
 
 
 @pytest.mark.slow
