@@ -129,7 +129,7 @@ def main() -> None:
         plain_metavars(command)
         command(args, prog_name="accelerator", standalone_mode=False)
     except ValidationFailed as exc:
-        fail(exc.exit_code, exc.summary, [str(p) for p in exc.problems], as_json)
+        fail(exc.exit_code, exc.summary, [str(p) for p in exc.problems], as_json, more=exc.more)
     except AcceleratorError as exc:
         fail(exc.exit_code, exc.message, [], as_json)
     except (typer.Abort, KeyboardInterrupt):
@@ -143,12 +143,17 @@ def main() -> None:
         exc.show(file=sys.stderr)
         sys.exit(exc.exit_code)
     except Exception as exc:
-        if _missing_schema(exc):
-            from assessment.core.settings import get_settings
+        from assessment.core.faults import database_location, fault_of
+        from assessment.core.settings import get_settings
 
+        database_url = get_settings().database_url
+        fault = fault_of(exc, database_url)
+        if fault is not None:  # a read-only or full disk or database, a server that does not answer
+            fail(fault.exit_code, fault.message, [], as_json)
+        if _missing_schema(exc):
             fail(
                 4,
-                f"The database at {get_settings().database_url} is not set up yet. Run `accelerator init` "
+                f"The database at {database_location(database_url)} is not set up yet. Run `accelerator init` "
                 "first (it creates or upgrades the schema).",
                 [],
                 as_json,
@@ -156,16 +161,18 @@ def main() -> None:
         fail(1, *unexpected(exc), as_json)
 
 
-def fail(code: int, message: str, problems: list[str], as_json: bool) -> NoReturn:
+def fail(code: int, message: str, problems: list[str], as_json: bool, more: int = 0) -> NoReturn:
     """Say what went wrong on stderr, as one JSON document with --json, and exit with ``code``.
-    What users typed is escaped here, once, so it is never read as markup."""
+    What users typed is escaped here, once, so it is never read as markup. ``more`` counts
+    problems found but not kept (past the bound of one refusal)."""
     from accelerator.output import escape
 
-    shown, more = problems[:SHOWN_PROBLEMS], len(problems) - SHOWN_PROBLEMS
     if as_json:
-        document = {"error": message, "problems": problems, "exit_code": code}
+        document = {"error": message, "problems": problems, "more_problems": more, "exit_code": code}
         print(json.dumps(document, ensure_ascii=False), file=sys.stderr)
     else:
+        shown = problems[:SHOWN_PROBLEMS]
+        more += len(problems) - len(shown)
         lines = [f"[bold red]Error:[/] {escape(message)}"] + [f"  - {escape(p)}" for p in shown]
         if more > 0:
             lines.append(f"  ... and {more} more problem(s) of the same input; fix these first and try again.")

@@ -222,7 +222,7 @@ def plan_work() -> None:
                         if move == "deferred"
                         else ""
                     )
-                    barrier = update_barrier(
+                    barrier, _ = update_barrier(
                         session, officer, barrier.id, BarrierUpdate(status=move), barrier.version, note
                     )
                 barrier_ids.append(barrier.id)

@@ -24,7 +24,10 @@ def deployments() -> list[Any]:
         ),
         roadmap_build.to_deployment(
             name="roadmap-build",
-            description="Build a team's action roadmap (PDF, XLSX, HTML) as a new numbered version.",
+            description=(
+                "Build a team's action roadmap (PDF, XLSX, HTML) as a new numbered version. The files go "
+                "in the folder named by out inside the application's output folder (ACCELERATOR_OUTPUT_DIR)."
+            ),
             tags=TAGS,
         ),
     ]

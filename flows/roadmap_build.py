@@ -8,13 +8,11 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from assessment.cohorts.people import resolve_actor
-from assessment.core.db import transaction
-from assessment.core.fields import utcnow
-from assessment.roadmap.service import next_version, record_version
-from assessment.roadmap.snapshot import roadmap_view
+from assessment.core.errors import Problem, ValidationFailed
+from assessment.core.settings import get_settings
+from assessment.roadmap.service import build_version
 from assessment.roadmap.view import RoadmapView
-from flows.assessment_run import artifact_key
+from flows.assessment_run import ActorEmail, artifact_key, required_actor
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from roadmaps.registry import parse_formats, renderers
@@ -22,38 +20,11 @@ from roadmaps.registry import parse_formats, renderers
 report_refusals_as_messages()
 
 
-@task(name="snapshot the plan", cache_policy=NO_CACHE)
-def snapshot(jurisdiction: str, cohort: str, actor: str | None) -> RoadmapView:
-    """The team's goals, milestones, owners and barriers as they are now, under the next version number."""
-    with transaction() as session:
-        who = resolve_actor(session, actor)
-        number = next_version(session, who, jurisdiction, cohort)
-        return roadmap_view(session, who, jurisdiction, cohort, number, utcnow())
-
-
 @task(name="render", cache_policy=NO_CACHE)
 def render(view: RoadmapView, fmt: str, out: str) -> str:
     """Lay the view out in one registered format (a name ``parse_formats`` returned); the file's path."""
     slug = artifact_key(view.jurisdiction, "roadmap", f"v{view.version}")
     return str(renderers()[fmt].write(view, Path(out), slug))
-
-
-@task(name="keep the version", cache_policy=NO_CACHE)
-def keep(view: RoadmapView, formats: list[str], actor: str | None) -> int:
-    """Store the view as its numbered version, with the formats it was rendered in."""
-    with transaction() as session:
-        who = resolve_actor(session, actor)
-        record_version(
-            session,
-            who,
-            view.jurisdiction,
-            view.cohort,
-            view.version,
-            view.built_at,
-            view.model_dump(mode="json"),
-            formats,
-        )
-    return view.version
 
 
 @flow(
@@ -68,7 +39,8 @@ def roadmap_build(
     cohort: str,
     formats: str = "pdf,xlsx,html",
     out: str = "roadmaps-output",
-    actor: str | None = None,
+    *,
+    actor: ActorEmail,
 ) -> dict[str, object]:
     """Build the team's action roadmap as PDF, XLSX and/or HTML, as a new numbered version.
 
@@ -76,36 +48,68 @@ def roadmap_build(
         jurisdiction: The jurisdiction's name, e.g. Alder County.
         cohort: The cohort's name.
         formats: Comma-separated: pdf, xlsx, html (or any other registered format).
-        out: Folder for the files, on the server running this.
-        actor: Email of the person building it (default: the administrator).
+        out: Folder for the files; a run launched here puts it inside the application's output folder.
+        actor: Email of the person building it; the build is refused if they may not build this team's roadmap.
     """
+    email = required_actor(actor, "building the roadmap")
     wanted = parse_formats(formats)
-    view = snapshot(jurisdiction, cohort, actor)
-    Path(out).mkdir(parents=True, exist_ok=True)
-    progress = Progress("Rendering the roadmap", total=len(wanted))
-    files: list[str] = []
-    for fmt in wanted:
-        files.append(render(view, fmt, out))
-        progress.advance()
-    version = keep(view, wanted, actor)
+
+    def lay_out(view: RoadmapView, folder: Path) -> list[Path]:
+        progress = Progress(f"Rendering the roadmap v{view.version}", total=len(wanted))
+        files = []
+        for fmt in wanted:
+            files.append(Path(render(view, fmt, str(folder))))
+            progress.advance()
+        return files
+
+    view, files = build_version(email, jurisdiction, cohort, wanted, output_folder(out), lay_out)
     create_markdown_artifact(
         key=artifact_key(view.jurisdiction, "roadmap"),
         markdown="\n".join(
             [
-                f"# Action roadmap v{version}: {view.jurisdiction}",
+                f"# Action roadmap v{view.version}: {view.jurisdiction}",
                 "",
                 f"{len(view.goals)} goal(s), {len(view.open_barriers)} open barrier(s).",
                 "",
             ]
             + [f"- {f}" for f in files]
         ),
-        description=f"Action roadmap v{version}, {view.jurisdiction}",
+        description=f"Action roadmap v{view.version}, {view.jurisdiction}",
     )
     return {
         "jurisdiction": view.jurisdiction,
         "cohort": view.cohort,
-        "version": version,
-        "files": files,
+        "version": view.version,
+        "files": [str(f) for f in files],
         "goals": len(view.goals),
         "open_barriers": len(view.open_barriers),
     }
+
+
+def output_folder(out: str) -> Path:
+    """Where a build writes: ``out`` as given when called directly (the CLI's --out); for a run
+    launched from a deployment, ``out`` inside the application's output folder, never outside it."""
+    from prefect.runtime import deployment
+
+    if deployment.id is None:
+        return Path(out)
+    return inside(get_settings().output_dir, out)
+
+
+def inside(root: Path, out: str) -> Path:
+    """``out`` as a folder inside ``root``; an absolute path, or one that leaves ``root`` by ``..`` or
+    a symbolic link, is refused naming the field and the folder files go to."""
+    base = root.resolve()
+    folder = (base / out).resolve()
+    if Path(out).is_absolute() or not folder.is_relative_to(base):
+        raise ValidationFailed(
+            "The roadmap was not built; fix this and try again:",
+            [
+                Problem(
+                    "out",
+                    f"a run launched from the Prefect UI writes only inside {base}, and {out} is not in it;",
+                    "give a folder name inside it, e.g. roadmaps.",
+                )
+            ],
+        )
+    return folder

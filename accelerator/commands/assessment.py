@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from accelerator.context import acting, actor_email
+from accelerator.context import acting
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, escape, print_json
 
@@ -60,15 +60,14 @@ def run(
     # What can be checked without Prefect is checked first: a refusal takes a second, not twenty.
     with acting(ctx) as (session, actor):
         preflight(session, actor, jurisdiction, cohort, cycle, files)
+    email = actor.email  # the flow acts as the person resolved here, never as nobody
 
     configure_prefect()  # before Prefect loads, which reads its settings once
     from flows.assessment_run import STEPS, assessment_run, watching
 
     def start(on_step: StepWatcher) -> RunSummary:
         with watching(on_step):
-            return assessment_run(
-                jurisdiction, cohort, cycle, [str(f) for f in files], actor=actor_email(ctx), replace=replace
-            )
+            return assessment_run(jurisdiction, cohort, cycle, [str(f) for f in files], actor=email, replace=replace)
 
     summary = run_flow_steps(start, "Scoring the workbooks", STEPS)
     if as_json:

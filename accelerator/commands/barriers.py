@@ -9,7 +9,7 @@ import typer
 
 from accelerator.context import acting
 from accelerator.options import JsonOption, JurisdictionOption, given
-from accelerator.output import console, escape, print_json
+from accelerator.output import console, err_console, escape, print_json
 
 if TYPE_CHECKING:
     from assessment.barriers.models import BarrierPublic
@@ -192,14 +192,16 @@ def update(
         raise typer.BadParameter("--correct corrects the status only: give --status and --note, no other field.")
     with acting(ctx) as (session, actor):
         if correct:
-            shown = correct_status(session, actor, barrier_id, str(status), note, expected_version)
+            shown, notices = correct_status(session, actor, barrier_id, str(status), note, expected_version)
         else:
-            shown = update_barrier(
+            shown, notices = update_barrier(
                 session, actor, barrier_id, validate(BarrierUpdate, changes, "change"), expected_version, note
             )
     if as_json:
-        print_json(shown)
+        print_json({**shown.model_dump(mode="json"), "warnings": notices})
         return
+    for notice in notices:
+        err_console.print(f"[yellow]Warning:[/] {escape(notice)}")
     console.print(f"Barrier {shown.id} is now version {shown.version}, status {shown.status_label}.")
 
 
@@ -275,7 +277,7 @@ def import_(
         with acting(ctx) as (session, actor):
             planned, touched = import_rows(session, actor, cells, jurisdiction or None, dry_run=dry_run)
     except ValidationFailed as refused:
-        raise in_sheet_terms(refused) from None
+        raise in_sheet_terms(refused, file.name) from None
     if as_json:
         print_json(
             {

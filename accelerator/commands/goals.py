@@ -166,7 +166,7 @@ def update(
             parse_date(as_of, "--as-of"),
         )
     if as_json:
-        print_json(shown)
+        print_json({**shown.model_dump(mode="json"), "warnings": warnings})
         return
     _warn(warnings)
     print_goal(shown)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from accelerator.context import acting, actor_email
+from accelerator.context import acting
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, escape, print_json
 
@@ -32,11 +32,12 @@ def build(
     parse_formats(format)
     with acting(ctx) as (session, actor):
         next_version(session, actor, jurisdiction, cohort)
+    email = actor.email  # the flow acts as the person resolved here, never as nobody
 
     def start() -> dict[str, object]:
         from flows.roadmap_build import roadmap_build
 
-        return roadmap_build(jurisdiction, cohort, format, out, actor=actor_email(ctx))
+        return roadmap_build(jurisdiction, cohort, format, out, actor=email)
 
     built = run_flow(start, "Building the roadmap")
     if as_json:

@@ -15,7 +15,7 @@ from assessment.barriers.shapes import BarrierCreate, BarrierImportRow, BarrierU
 from assessment.cohorts.jurisdictions import find_jurisdiction
 from assessment.cohorts.models import Jurisdiction
 from assessment.core import history
-from assessment.core.errors import Problem, ValidationFailed
+from assessment.core.errors import MAX_PROBLEMS, Problem, ProblemLog, ValidationFailed
 from assessment.core.fields import row_id
 from assessment.core.history import as_text
 from assessment.core.permissions import Actor, Record, may
@@ -55,9 +55,9 @@ def _located(number: int, problems: list[Problem]) -> list[Problem]:
     return [Problem(_at(number, p.location), p.message, p.fix) for p in problems]
 
 
-def _parse(rows: Rows) -> tuple[list[tuple[int, BarrierImportRow]], list[Problem]]:
+def _parse(rows: Rows) -> tuple[list[tuple[int, BarrierImportRow]], ProblemLog]:
     parsed: list[tuple[int, BarrierImportRow]] = []
-    problems: list[Problem] = []
+    problems = ProblemLog()
     for position, raw in enumerate(rows, start=1):
         if isinstance(raw, BarrierImportRow):
             parsed.append((raw.row or position, raw))
@@ -67,18 +67,23 @@ def _parse(rows: Rows) -> tuple[list[tuple[int, BarrierImportRow]], list[Problem
         try:
             parsed.append((number, BarrierImportRow.model_validate(dict(raw))))
         except ValidationError as exc:
-            problems += _problems_of(number, exc)
+            problems.extend(_problems_of(number, exc))
     return parsed, problems
 
 
 def _plan(
     session: Session, actor: Actor, rows: Rows, jurisdiction: str | None
 ) -> tuple[list[PlannedChange], list[tuple[int, BarrierImportRow, Jurisdiction]]]:
-    parsed, problems = _parse(rows)
+    parsed, unparsed = _parse(rows)
+    problems = unparsed.kept
     plan: list[PlannedChange] = []
     accepted: list[tuple[int, BarrierImportRow, Jurisdiction]] = []
     first_row_of: dict[int, int] = {}
+    checked = 0
     for number, row in parsed:
+        if len(problems) >= MAX_PROBLEMS:
+            break  # a person fixes the first ones and imports again; checking the rest would only cost time
+        checked += 1
         found: list[Problem] = []
         if row.id is not None and row.id in first_row_of:
             found.append(
@@ -96,10 +101,15 @@ def _plan(
             accepted.append((number, row, place))
     if problems:
         problems.sort(key=_row_number)
+        unchecked = len(parsed) - checked
+        total = len(problems) + unparsed.more
+        counted = f"{total} problem{'s' if total != 1 else ''}" + (
+            f" in the first {checked} rows; the other {unchecked} rows were not checked" if unchecked else ""
+        )
         raise ValidationFailed(
-            f"The barrier spreadsheet was not applied ({len(problems)} problem{'s' if len(problems) != 1 else ''}); "
-            "nothing was changed. Fix these and import it again:",
-            problems,
+            f"The barrier spreadsheet was not applied ({counted}); nothing was changed. Fix these and import it again:",
+            problems[:MAX_PROBLEMS],
+            max(len(problems) - MAX_PROBLEMS, 0) + unparsed.more,
         )
     return plan, accepted
 
@@ -228,7 +238,6 @@ def import_rows(
         barrier = BARRIERS.load(session, row.id)
         if not BARRIERS.diff(BARRIERS.values_of(session, barrier), BarrierUpdate.model_validate(given).changes()):
             continue
-        touched.append(
-            update_barrier(session, actor, row.id, BarrierUpdate.model_validate(given), row.version, row.note)
-        )
+        changed, _ = update_barrier(session, actor, row.id, BarrierUpdate.model_validate(given), row.version, row.note)
+        touched.append(changed)
     return plan, touched

@@ -251,26 +251,29 @@ def update_barrier(
     changes: BarrierUpdate,
     expected_version: int | None,
     note: str = "",
-) -> BarrierPublic:
-    """Change a barrier's fields and/or status, as one new version with its history.
+) -> tuple[BarrierPublic, list[str]]:
+    """Change a barrier's fields and/or status, as one new version with its history; returns the
+    barrier and any notices for the person.
 
     ``expected_version`` is the version the person read; if someone changed the barrier since,
-    Conflict names who and when, and nothing is written. With None the update only guards
-    against a change racing this call, so doors that show a barrier before it is edited, and
-    the spreadsheet import, should pass it. A change that changes nothing keeps the version.
+    Conflict names who and when, and nothing is written. With None the change applies to the
+    latest version, and a notice says when it replaced a value someone saved meanwhile, so doors
+    that show a barrier before it is edited, and the spreadsheet import, should pass it. A change
+    that changes nothing keeps the version.
     """
-    barrier, _ = BARRIERS.update(session, actor, barrier_id, changes.changes(), expected_version, note)
-    return public(session, barrier)
+    saved = BARRIERS.update(session, actor, barrier_id, changes.changes(), expected_version, note)
+    return public(session, saved.row), saved.notices
 
 
 def correct_status(
     session: Session, actor: Actor, barrier_id: int, status: str, note: str, expected_version: int | None = None
-) -> BarrierPublic:
+) -> tuple[BarrierPublic, list[str]]:
     """Set a barrier's status to correct one set by mistake (a final "not pursued" included): the
-    program manager of its jurisdiction or an administrator, with a reason kept in its history."""
+    program manager of its jurisdiction or an administrator, with a reason kept in its history.
+    Returns the barrier and any notices, as ``update_barrier`` does."""
     wanted = BarrierUpdate.model_validate({"status": status}).changes()
-    barrier, _ = CORRECTIONS.update(session, actor, barrier_id, wanted, expected_version, note, ["(a correction)"])
-    return public(session, barrier)
+    saved = CORRECTIONS.update(session, actor, barrier_id, wanted, expected_version, note, ["(a correction)"])
+    return public(session, saved.row), saved.notices
 
 
 def inventory(session: Session, actor: Actor, jurisdiction: str) -> tuple[str, list[BarrierPublic]]:

@@ -5,13 +5,12 @@ tall enough for their wrapped text."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -19,8 +18,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.barriers.models import BarrierPublic, BarrierStatus
 from assessment.barriers.reference import categories, controllers, stages
-from assessment.core.errors import Problem, ValidationFailed
-from assessment.core.xlsx import read_text, set_text, xlsx_bytes
+from assessment.core.errors import Problem, ProblemLog, ValidationFailed
+from assessment.core.files import save_workbook
+from assessment.core.xlsx import (
+    FORMULA_FIX,
+    Formula,
+    Unreadable,
+    open_workbook,
+    read_text,
+    rows,
+    set_text,
+    unreadable_problem,
+)
 
 SHEET = "Barriers"
 LISTS = "Lists"
@@ -61,16 +70,18 @@ COLUMNS = (
 HEADERS = {c.header.casefold(): c for c in COLUMNS}
 
 
-def in_sheet_terms(refused: ValidationFailed) -> ValidationFailed:
-    """The same refusal, its places named by the sheet's column headers ("row 7, column Process
-    stage") rather than the fields behind them."""
+def in_sheet_terms(refused: ValidationFailed, file: str) -> ValidationFailed:
+    """The same refusal, its places named by the file and the sheet's column headers ("inventory.xlsx
+    row 7, column Process stage") rather than the fields behind them."""
     headers = {c.field: c.header for c in COLUMNS}
 
     def place(location: str) -> str:
         row, _, field = location.partition(", column ")
-        return f"{row}, column {headers.get(field, field)}" if field else location
+        return f"{file} {row}, column {headers.get(field, field)}" if field else f"{file} {location}"
 
-    return ValidationFailed(refused.summary, [Problem(place(p.location), p.message, p.fix) for p in refused.problems])
+    return ValidationFailed(
+        refused.summary, [Problem(place(p.location), p.message, p.fix) for p in refused.problems], refused.more
+    )
 
 
 def choice_lists() -> dict[str, list[str]]:
@@ -186,9 +197,7 @@ def write_inventory(barriers: Sequence[BarrierPublic], out: Path, jurisdiction: 
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return save_workbook(wb, out)
 
 
 def lines_of(text: str, width: float) -> int:
@@ -226,49 +235,69 @@ class SheetRow:
 
 
 def read_inventory(path: Path) -> tuple[str, list[SheetRow]]:
-    """The jurisdiction the file was exported for and its non-blank rows; file-level problems raise."""
-    data = xlsx_bytes(Path(path), SEND_HINT)
-    if isinstance(data, Problem):
-        raise ValidationFailed(f"{Path(path).name} could not be imported; nothing was changed.", [data])
+    """The jurisdiction the file was exported for and its non-blank rows; file-level problems
+    (a file that cannot be read, a formula where a value belongs) raise."""
+    name = Path(path).name
+    wb = open_workbook(Path(path), SEND_HINT)
+    if isinstance(wb, Problem):
+        raise ValidationFailed(f"{name} could not be imported; nothing was changed.", [wb])
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
+        return _read_rows(wb, name)
+    except Unreadable as exc:
         raise ValidationFailed(
-            f"{Path(path).name} could not be opened as a workbook; nothing was changed.",
-            [Problem(Path(path).name, "may be damaged.", SEND_HINT)],
+            f"{name} could not be imported; nothing was changed.", [unreadable_problem(name, exc.why, SEND_HINT)]
         ) from None
-    try:
-        if SHEET not in wb.sheetnames:
-            raise ValidationFailed(
-                f"{Path(path).name} has no sheet named '{SHEET}'; nothing was changed.",
-                [Problem(Path(path).name, f"sheets found: {', '.join(wb.sheetnames)}.", SEND_HINT)],
-            )
-        jurisdiction = ""
-        if META in wb.sheetnames:
-            for key, value, *_ in wb[META].iter_rows(min_row=1, max_col=2, values_only=True):
-                if read_text(key) == "jurisdiction":
-                    jurisdiction = read_text(value)
-        rows = wb[SHEET].iter_rows(values_only=True)
-        header = next(rows, ())
-        columns: dict[int, Column] = {}
-        for index, text in enumerate(header):
-            column = HEADERS.get(read_text(text).casefold())
-            if column is not None:
-                columns[index] = column
-        missing = [c.header for c in COLUMNS if c.field in ("id", "version", "title") and c not in columns.values()]
-        if missing:
-            raise ValidationFailed(
-                f"{Path(path).name} is missing column(s) {', '.join(missing)}; nothing was changed.",
-                [Problem(f"{SHEET}!1", "the header row was changed.", SEND_HINT)],
-            )
-        found = []
-        for number, values in enumerate(rows, start=2):
-            typed = {
-                column.field: (read_text(values[i]) or None) if i < len(values) else None
-                for i, column in columns.items()
-            }
-            if any(v is not None for v in typed.values()):
-                found.append(SheetRow(number, typed))
-        return jurisdiction, found
     finally:
         wb.close()
+
+
+def _read_rows(wb: Workbook, name: str) -> tuple[str, list[SheetRow]]:
+    """What ``read_inventory`` returns, read from the opened workbook."""
+    if SHEET not in wb.sheetnames:
+        raise ValidationFailed(
+            f"{name} has no sheet named '{SHEET}'; nothing was changed.",
+            [Problem(name, f"sheets found: {', '.join(wb.sheetnames)}.", SEND_HINT)],
+        )
+    jurisdiction = ""
+    if META in wb.sheetnames:
+        for key, value, *_ in rows(wb[META], max_col=2):
+            if read_text(key) == "jurisdiction":
+                jurisdiction = read_text(value)
+    lines = rows(wb[SHEET])
+    header = next(lines, ())
+    columns: dict[int, Column] = {}
+    for index, text in enumerate(header):
+        column = HEADERS.get(read_text(text).casefold())
+        if column is not None:
+            columns[index] = column
+    missing = [c.header for c in COLUMNS if c.field in ("id", "version", "title") and c not in columns.values()]
+    if missing:
+        raise ValidationFailed(
+            f"{name} is missing column(s) {', '.join(missing)}; nothing was changed.",
+            [Problem(f"{SHEET}!1", "the header row was changed.", SEND_HINT)],
+        )
+    found = []
+    formulas = ProblemLog()
+    for number, values in enumerate(lines, start=2):
+        for i, column in columns.items():
+            if i < len(values) and isinstance(values[i], Formula):
+                formulas.add(
+                    Problem(
+                        f"{name} row {number}, column {column.header}",
+                        f"is a formula ({values[i]}), which is not read as a value.",
+                        FORMULA_FIX,
+                    )
+                )
+        typed = {
+            column.field: (read_text(values[i]) or None) if i < len(values) else None for i, column in columns.items()
+        }
+        if any(v is not None for v in typed.values()):
+            found.append(SheetRow(number, typed))
+    if formulas:
+        raise ValidationFailed(
+            f"{name} was not imported: {len(formulas)} cell(s) hold a formula where a value belongs; "
+            "nothing was changed.",
+            formulas.kept,
+            formulas.more,
+        )
+    return jurisdiction, found

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlmodel import Session
 
 from assessment.core.errors import NotFound
@@ -55,20 +55,35 @@ def get_engine() -> Engine:
     return engine_for(url)
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
-    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite); a URI filename
+    (``sqlite:///file:PATH?mode=ro&uri=true``) names its PATH."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
         return None
-    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    if parsed.query.get("uri") == "true":
+        name = name.removeprefix("file:")
+    return Path(name)
 
 
 @contextmanager
 def transaction(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: committed when the block ends, rolled back whole on any error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    """One unit of work: committed when the block ends, rolled back whole on any error; a read-only
+    or full database, or a server that does not answer, is raised as a ``Fault`` that says so."""
+    engine = engine or get_engine()
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except Exception as exc:
+            session.rollback()
+            from assessment.core.faults import fault_of
+
+            fault = fault_of(exc, engine.url)
+            if fault is None:
+                raise
+            raise fault from exc
         except BaseException:
             session.rollback()
             raise

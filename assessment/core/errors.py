@@ -32,16 +32,54 @@ class Problem:
         return f"{text} {self.fix}".rstrip() if self.fix else text
 
 
+# Past this many problems in one input, more are counted, not kept: a sheet with 100,000 bad rows
+# must not take its reader's memory (a person fixes the first ones and tries again anyway).
+MAX_PROBLEMS = 1000
+
+
 class ValidationFailed(AcceleratorError):
-    """Input was refused; every problem found is listed, nothing was written."""
+    """Input was refused; every problem found is listed (up to ``MAX_PROBLEMS``, then counted in
+    ``more``), nothing was written."""
 
     exit_code = 2
 
-    def __init__(self, summary: str, problems: Iterable[Problem] | None = None) -> None:
+    def __init__(self, summary: str, problems: Iterable[Problem] | None = None, more: int = 0) -> None:
         self.summary = summary
         self.problems = list(problems or [])
+        self.more = more
         lines = [summary] + [f"  - {p}" for p in self.problems]
+        if more:
+            lines.append(f"  ... and {more} more problem(s)")
         super().__init__("\n".join(lines))
+
+
+class ProblemLog:
+    """Problems as they are found: kept up to ``limit``, counted beyond it."""
+
+    def __init__(self, limit: int = MAX_PROBLEMS) -> None:
+        self.kept: list[Problem] = []
+        self.more = 0
+        self.limit = limit
+
+    def add(self, problem: Problem) -> None:
+        if len(self.kept) < self.limit:
+            self.kept.append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    @property
+    def full(self) -> bool:
+        return len(self.kept) >= self.limit
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.more
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
 
 
 def not_saved(what: str, problems: Iterable[Problem]) -> ValidationFailed:
@@ -65,3 +103,10 @@ class Conflict(AcceleratorError):
     """Someone else changed the thing since it was read, or it already exists."""
 
     exit_code = 5
+
+
+class Fault(AcceleratorError):
+    """The machine refused, not the input: a read-only or full disk, a read-only database, a
+    database server that does not answer. Nothing was written; the message says where and what to do."""
+
+    exit_code = 1

@@ -6,6 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +26,8 @@ class Settings(BaseSettings):
 
     # where the details of unexpected failures are logged
     data_dir: Path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "equity-accelerator"
+    # the only folder a flow launched from a deployment (the Prefect UI) writes files in
+    output_dir: Path = Field(default_factory=lambda given: Path(given["data_dir"]) / "output")
 
     @property
     def log_file(self) -> Path:

@@ -2,6 +2,11 @@
 check inside the UPDATE → history. Barriers and goals use it; so will every later record that
 people edit concurrently (commitments, recommendations).
 
+A change made against the version the person read is refused when someone saved another version
+since. A change that names no version applies to the latest one: when another writer wins the race
+to the UPDATE, the record is read again, checked again and saved on top, and the person is told
+when one of their values replaced one saved in between.
+
 A record type describes itself once in a ``VersionedKind`` (its table, the permission row, how
 its editable values read, what the database or its lifecycle refuses, which fields are links to
 other tables); ``update`` does the rest the same way for all of them.
@@ -23,6 +28,10 @@ from assessment.core.fields import row_id, utcnow
 from assessment.core.permissions import Actor, Place, Record, require
 
 Change = tuple[str, object, object]  # field, old, new
+
+# Each failed attempt means another writer saved a version in between, so this many attempts let
+# that many people save the same record at the same moment before anyone is asked to try again.
+ATTEMPTS = 10
 
 
 class VersionedRow(Protocol):
@@ -58,6 +67,21 @@ def save_versioned(
 def _when(at: datetime) -> str:
     moment = at if at.tzinfo else at.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _and(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What an update did: the record as it now is, the changes made (none when nothing changed)
+    and what the person should be told besides (a value of theirs replaced one saved meanwhile)."""
+
+    row: T
+    changes: list[Change]
+    notices: list[str]
 
 
 @dataclass
@@ -128,6 +152,31 @@ class VersionedKind(Generic[T]):
     def diff(self, current: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[Change]:
         return [(field, current[field], new) for field, new in wanted.items() if current[field] != new]
 
+    def replaced_notices(
+        self,
+        session: Session,
+        row: T,
+        first: Mapping[str, Any],
+        latest: Mapping[str, Any],
+        changes: list[Change],
+        read: int,
+    ) -> list[str]:
+        """What to tell the person whose ``changes`` replaced values someone else saved after version
+        ``read``: the changed fields whose value as first read (``first``) differs from the one
+        just before saving (``latest``), and who changed them."""
+        replaced = [name for name, _, _ in changes if first[name] != latest[name]]
+        if not replaced:
+            return []
+        since = set(history.changed_since(session, self.entity, row_id(row), read))
+        entries = history.entries(session, self.entity, row_id(row))
+        who = dict.fromkeys(e.actor for e in entries if (e.actor, e.at) in since and e.field in replaced)
+        one = len(replaced) == 1
+        return [
+            f"{self.noun} {row.id}'s {_and([name.replace('_', ' ') for name in replaced])} "
+            f"{'was' if one else 'were'} changed by {_and(list(who)) if who else 'someone else'} while you were "
+            f"saving; your value{'' if one else 's'} replaced {'it' if one else 'them'} (now version {row.version})."
+        ]
+
     def update(
         self,
         session: Session,
@@ -137,38 +186,51 @@ class VersionedKind(Generic[T]):
         expected_version: int | None,
         note: str = "",
         remarks: Sequence[str] = (),
-    ) -> tuple[T, list[Change]]:
+    ) -> Saved[T]:
         """Apply ``wanted`` (field → new value) as one new version with its history.
 
         ``expected_version`` is the version the person read; if someone changed the record since,
-        Conflict names who and when, and nothing is written. With None the update only guards
-        against a change racing this call. A change that changes nothing writes nothing and keeps
-        the version. ``remarks`` (warnings the person was shown) join ``note`` in the history only:
-        they are not a reason for a move that needs one. Returns the record and the changes made."""
+        Conflict names who and when, and nothing is written. With None the change applies to the
+        latest version: when another writer saves first, the record is read, permitted and checked
+        again and the change saved on top (a notice says so when it replaced a value saved in
+        between). A change that changes nothing writes nothing and keeps the version. ``remarks``
+        (warnings the person was shown) join ``note`` in the history only: they are not a reason
+        for a move that needs one."""
         row = self.load(session, ident)
-        place = self.place_of(session, row)
-        require(actor, "write", self.record, place, f"change the {self.plural} of {place.name}")
-        if expected_version is not None and row.version != expected_version:
-            raise Conflict(self.stale_message(session, row, expected_version))
-        current = self.values_of(session, row)
-        refused = self.problems(session, place, current, wanted, note)
-        if refused:
-            raise not_saved(self.noun.lower(), refused)
-        changes = self.diff(current, wanted)
-        if not changes:
-            return row, changes
-        values: dict[str, Any] = {}
-        for field, _, new in changes:
-            if field not in self.link_fields:
-                values.update(self.columns(session, field, new))
-        at = utcnow()
-        read = row.version if expected_version is None else expected_version
-        if not save_versioned(session, row, values, actor.email, at, read):
+        read = row.version
+        first: dict[str, Any] = {}  # the values as first read (at version ``read``)
+        for _ in range(ATTEMPTS):
+            place = self.place_of(session, row)
+            require(actor, "write", self.record, place, f"change the {self.plural} of {place.name}")
+            if expected_version is not None and row.version != expected_version:
+                raise Conflict(self.stale_message(session, row, expected_version))
+            current = self.values_of(session, row)
+            first = first or current
+            refused = self.problems(session, place, current, wanted, note)
+            if refused:
+                raise not_saved(self.noun.lower(), refused)
+            changes = self.diff(current, wanted)
+            if not changes:
+                return Saved(row, changes, [])
+            values: dict[str, Any] = {}
+            for name, _, new in changes:
+                if name not in self.link_fields:
+                    values.update(self.columns(session, name, new))
+            at = utcnow()
+            if save_versioned(session, row, values, actor.email, at, row.version):
+                break
             session.refresh(row)
-            raise Conflict(self.stale_message(session, row, read))
-        for field, old, new in changes:
-            if field in self.link_fields:
-                self.relink(session, actor, row, field, old, new, at)
+            if expected_version is not None:
+                raise Conflict(self.stale_message(session, row, expected_version))
+        else:
+            raise Conflict(
+                f"{self.noun} {ident} kept changing while you were saving ({ATTEMPTS} other changes came "
+                "first); nothing was saved. Try again in a moment."
+            )
+        notices = self.replaced_notices(session, row, first, current, changes, read)
+        for name, old, new in changes:
+            if name in self.link_fields:
+                self.relink(session, actor, row, name, old, new, at)
         written = " ".join([note, *remarks]).strip()
         history.record_changes(session, actor.email, self.entity, row_id(row), place.id, changes, written, at)
-        return row, changes
+        return Saved(row, changes, notices)

@@ -301,9 +301,9 @@ def update_goal(
     session: Session, actor: Actor, goal_id: int, changes: GoalUpdate, expected_version: int | None, note: str = ""
 ) -> tuple[GoalPublic, list[str]]:
     """Change a goal's fields and/or status as one new version with its history; returns the goal
-    and any warnings. ``expected_version`` works as for barriers (None: no check against what the
-    person read)."""
+    and any warnings. ``expected_version`` works as for barriers (None: the change applies to the
+    latest version, with a warning when it replaced a value someone saved meanwhile)."""
     goal = GOALS.load(session, goal_id)
     warnings = due_warnings(goal.created_at.date(), changes.due) if changes.due else []
-    goal, _ = GOALS.update(session, actor, goal_id, changes.changes(), expected_version, note, warnings)
-    return public(session, goal), warnings
+    saved = GOALS.update(session, actor, goal_id, changes.changes(), expected_version, note, warnings)
+    return public(session, saved.row), [*warnings, *saved.notices]

@@ -7,19 +7,36 @@ row; every function here checks it before touching a version.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, select
 
 from assessment.cohorts.models import Jurisdiction, Team
+from assessment.cohorts.people import resolve_actor
 from assessment.cohorts.service import get_team
 from assessment.core import history
-from assessment.core.errors import NotFound
-from assessment.core.fields import row_id
+from assessment.core.db import transaction
+from assessment.core.errors import Conflict, NotFound
+from assessment.core.faults import fault_of
+from assessment.core.fields import row_id, utcnow
 from assessment.core.permissions import Action, Actor, Record, require
 from assessment.roadmap.diff import diff
 from assessment.roadmap.models import RoadmapDiff, RoadmapVersion, VersionPublic
+from assessment.roadmap.snapshot import roadmap_view
 from assessment.roadmap.view import RoadmapView
+
+# Lays a view out in a folder (the build's own staging folder) and returns the files it wrote.
+LayOut = Callable[[RoadmapView, Path], list[Path]]
+# The prefix of a build's staging folder inside the output folder.
+STAGING = ".building-"
+# How many times a build whose number a simultaneous build took snapshots and renders again.
+ATTEMPTS = 5
 
 
 def _team(session: Session, actor: Actor, action: Action, jurisdiction: str, cohort: str) -> tuple[Team, Jurisdiction]:
@@ -63,6 +80,100 @@ def record_version(
     note = f"built as {', '.join(formats)}"
     history.record(session, actor.email, "roadmap", row_id(team), "version", previous, number, note, place.id)
     return VersionPublic.of(version)
+
+
+def build_version(
+    actor_email: str, jurisdiction: str, cohort: str, formats: list[str], out: Path, lay_out: LayOut
+) -> tuple[RoadmapView, list[Path]]:
+    """Snapshot the team's plan under the next number, lay it out and keep it: the version and its
+    files in ``out`` appear together or not at all.
+
+    Each attempt lays the view out in a staging folder of its own inside ``out``; the files take
+    their final names only in the transaction that records the version, once its row holds the
+    number. A build whose number a simultaneous build took snapshots and lays out again under the
+    next one (the number is printed in the files), so it never writes over the other's files.
+    """
+    for _ in range(ATTEMPTS):
+        with transaction() as session:
+            actor = resolve_actor(session, actor_email)
+            number = next_version(session, actor, jurisdiction, cohort)
+            view = roadmap_view(session, actor, jurisdiction, cohort, number, utcnow())
+        with _staging(out) as staging:
+            files = _keep(actor_email, view, formats, lay_out(view, staging), out)
+        if files is not None:
+            return view, files
+    raise Conflict(
+        f"Other builds of {jurisdiction}'s action roadmap took the next version number {ATTEMPTS} times in a row "
+        "while this one was rendering, so this build was not kept; run it again."
+    )
+
+
+@contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A new folder inside ``out`` (made if need be) to lay a build out in, removed with whatever is
+    left in it when the block ends; a file that could not be written is said as the file in ``out``
+    it was for, since the staging folder is gone by the time anyone reads that."""
+    staging: Path | None = None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+        yield staging
+    except OSError as error:
+        if error.errno is None or (error.filename is not None and STAGING not in str(error.filename)):
+            raise
+        staged = error.filename is not None and Path(error.filename).parent.name.startswith(STAGING)
+        said = OSError(error.errno, error.strerror, str(out / Path(error.filename).name if staged else out))
+        raise (fault_of(said) or said) from error
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep(actor_email: str, view: RoadmapView, formats: list[str], staged: list[Path], out: Path) -> list[Path] | None:
+    """Record the view as its version and move its staged files to their names in ``out``, in one
+    transaction; None, with nothing kept, when a simultaneous build recorded that number first."""
+    placed: list[Path] = []
+    try:
+        with transaction() as session:
+            actor = resolve_actor(session, actor_email)
+            content = view.model_dump(mode="json")
+            record_version(
+                session, actor, view.jurisdiction, view.cohort, view.version, view.built_at, content, formats
+            )
+            # The row is flushed: until this transaction ends, another build's insert of the same number
+            # waits (PostgreSQL) or cannot take the write lock (SQLite), so no one else writes these names.
+            try:
+                for file in staged:
+                    placed.append(_move(file, out / file.name))
+                session.commit()
+            except BaseException:
+                # before the rollback frees the number for a build that may be waiting for it
+                for path in placed:
+                    path.unlink(missing_ok=True)
+                raise
+    except (IntegrityError, OperationalError) as error:
+        if _number_taken(error):
+            return None
+        raise
+    return placed
+
+
+def _move(file: Path, target: Path) -> Path:
+    """``file`` renamed to ``target`` (replacing a file left there by an earlier database); a failure
+    names the target, the file a person asked for."""
+    try:
+        return file.replace(target)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(target)) from error
+
+
+def _number_taken(error: IntegrityError | OperationalError) -> bool:
+    """Whether a simultaneous build took the number: the unique (team, number) of a version, or
+    SQLite refusing a write begun on a snapshot older than that build's commit."""
+    said = str(error.orig)
+    if isinstance(error, IntegrityError):
+        return "roadmap_version" in said
+    return "database is locked" in said
 
 
 def list_versions(session: Session, actor: Actor, jurisdiction: str, cohort: str) -> list[VersionPublic]:

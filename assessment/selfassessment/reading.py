@@ -3,18 +3,15 @@ cell with what to do about it; nothing is imported while any file has a problem.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.core.errors import Problem, ValidationFailed
-from assessment.core.xlsx import read_text, xlsx_bytes
+from assessment.core.errors import Problem, ProblemLog, ValidationFailed
+from assessment.core.xlsx import FORMULA_FIX, Formula, Unreadable, open_workbook, read_text, rows, unreadable_problem
 from assessment.selfassessment.answers import DONT_KNOW, NOT_APPLICABLE, Answer, Scale, normalize
 from assessment.selfassessment.rubric import Rubric
 from assessment.selfassessment.shapes import RespondentInfo, WorkbookContext, WorkbookRatings
@@ -37,32 +34,26 @@ class _Reading:
     """What was read from one file, with every problem found in it."""
 
     source: str
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemLog = field(default_factory=ProblemLog)
     respondent: RespondentInfo | None = None
     email_at: str = RATING_SHEET
     result: WorkbookRatings | None = None
 
     def problem(self, where: str, message: str, fix: str = "") -> None:
         location = f"{self.source} {where}" if where else self.source
-        self.problems.append(Problem(location, message, fix))
+        self.problems.add(Problem(location, message, fix))
+
+    def formula(self, where: str, what: str, value: Formula) -> None:
+        self.problem(where, f"{what} is a formula ({value.text}), which is not read as an answer.", FORMULA_FIX)
 
 
 _SEND_TEMPLATE = "Send the .xlsx file made from the template your equity program manager sent."
 
 
-def _open_archive(path: Path, reading: _Reading) -> bytes | None:
-    """The file's bytes, once it is known to be a plain workbook of a sane size."""
-    data = xlsx_bytes(path, _SEND_TEMPLATE)
-    if isinstance(data, Problem):
-        reading.problem("", data.message, data.fix)
-        return None
-    return data
-
-
-def _read_meta(ws: Worksheet, rubric: Rubric, context: WorkbookContext, reading: _Reading) -> bool:
+def _read_meta(ws: object, rubric: Rubric, context: WorkbookContext, reading: _Reading) -> bool:
     """Check the hidden metadata against what is expected; False when it is for another rubric."""
     meta: dict[str, tuple[str, int]] = {}
-    for number, values in enumerate(ws.iter_rows(min_row=1, min_col=1, max_col=2, values_only=True), start=1):
+    for number, values in enumerate(rows(ws, max_col=2), start=1):
         key = read_text(cell_at(values, 0))
         if key and key not in meta:
             meta[key] = (read_text(cell_at(values, 1)), number)
@@ -128,7 +119,7 @@ def _check_respondent(found: Mapping[str, tuple[str, str]], reading: _Reading) -
     return reading.respondent
 
 
-def _read_ratings(ws: Worksheet, rubric: Rubric, scale: Scale, reading: _Reading, check_rubric: bool) -> None:
+def _read_ratings(ws: object, rubric: Rubric, scale: Scale, reading: _Reading, check_rubric: bool) -> None:
     """Read respondent and ratings from the Ratings sheet, noting every problem."""
     where = RATING_SHEET
     header: dict[str, int] | None = None
@@ -137,12 +128,17 @@ def _read_ratings(ws: Worksheet, rubric: Rubric, scale: Scale, reading: _Reading
     found: dict[str, tuple[Answer, str, int]] = {}
     allowed = f"Pick one of {', '.join(scale.choices)}, or leave it blank."
     rating_letter = id_letter = ""
-    for number, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+    for number, values in enumerate(rows(ws), start=1):
         if header is None:
             key = respondent_key(cell_at(values, 0))
             if key is not None and key not in respondent:
                 text, index = respondent_value(values)
-                respondent[key] = (text, f"{where}!{get_column_letter(index + 1)}{number}")
+                at = f"{where}!{get_column_letter(index + 1)}{number}"
+                typed = cell_at(values, index)
+                if isinstance(typed, Formula):
+                    reading.formula(at, f"the Respondent {key}", typed)
+                    text = ""
+                respondent[key] = (text, at)
             header = header_columns(values)
             if header is not None:
                 id_letter = get_column_letter(header["id"] + 1)
@@ -152,6 +148,9 @@ def _read_ratings(ws: Worksheet, rubric: Rubric, scale: Scale, reading: _Reading
             continue
         indicator_id = read_text(cell_at(values, header["id"]))
         raw = cell_at(values, header["rating"])
+        if isinstance(raw, Formula):
+            reading.formula(f"{where}!{rating_letter}{number}", f"the rating for {indicator_id or 'this row'}", raw)
+            raw = None
         if not indicator_id:
             if read_text(raw):
                 reading.problem(
@@ -180,7 +179,11 @@ def _read_ratings(ws: Worksheet, rubric: Rubric, scale: Scale, reading: _Reading
             message = f"the rating for {indicator_id} is not readable: {exc}."
             reading.problem(f"{where}!{rating_letter}{number}", message, allowed)
             answer = None
-        note = read_text(cell_at(values, header["evidence"])) if "evidence" in header else ""
+        typed_note = cell_at(values, header["evidence"]) if "evidence" in header else None
+        if isinstance(typed_note, Formula):
+            letter = get_column_letter(header["evidence"] + 1)
+            reading.formula(f"{where}!{letter}{number}", f"the evidence for {indicator_id}", typed_note)
+        note = read_text(typed_note)
         found[indicator_id] = (answer, note, number)
 
     if header is None:
@@ -220,13 +223,9 @@ def _read_ratings(ws: Worksheet, rubric: Rubric, scale: Scale, reading: _Reading
 def _read(path: Path, rubric: Rubric, context: WorkbookContext) -> _Reading:
     path = Path(path)
     reading = _Reading(source=path.name)
-    data = _open_archive(path, reading)
-    if data is None:
-        return reading
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except Exception:  # openpyxl raises many types for a damaged package; all mean the same to a user
-        reading.problem("", "could not be opened as an Excel workbook; it may be damaged.", _SEND_TEMPLATE)
+    wb = open_workbook(path, _SEND_TEMPLATE)
+    if isinstance(wb, Problem):
+        reading.problem("", wb.message, wb.fix)
         return reading
     try:
         sheets = {name.strip().casefold(): name for name in wb.sheetnames}
@@ -253,6 +252,11 @@ def _read(path: Path, rubric: Rubric, context: WorkbookContext) -> _Reading:
             ws = wb[ratings_name]
             ws.reset_dimensions()
             _read_ratings(ws, rubric, Scale.of(rubric), reading, check_rubric)
+    except Unreadable as exc:  # damage found halfway through a sheet: what was read of it counts for nothing
+        reading.problems = ProblemLog()
+        refused = unreadable_problem(path.name, exc.why, _SEND_TEMPLATE)
+        reading.problem("", refused.message, refused.fix)
+        reading.result = None
     finally:
         wb.close()
     return reading
@@ -265,7 +269,8 @@ def read_workbook(path: Path, rubric: Rubric, context: WorkbookContext) -> Workb
         raise ValidationFailed(
             f"{reading.source} could not be imported ({len(reading.problems)} problem(s)); nothing was imported. "
             "Fix the problems below and import it again.",
-            reading.problems,
+            reading.problems.kept,
+            reading.problems.more,
         )
     return reading.result
 
@@ -298,12 +303,16 @@ def read_workbooks(
             )
         else:
             first_with[email] = reading
-    problems = [problem for reading in readings for problem in reading.problems]
+    problems = ProblemLog()
+    for reading in readings:
+        problems.extend(reading.problems.kept)
+        problems.more += reading.problems.more
     if problems:
         bad = sum(1 for reading in readings if reading.problems)
         raise ValidationFailed(
             f"{bad} of {len(readings)} workbook(s) have problems; nothing was imported. "
             "Fix the problems below and import them again.",
-            problems,
+            problems.kept,
+            problems.more,
         )
     return [reading.result for reading in readings if reading.result is not None]

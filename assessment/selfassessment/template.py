@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessment.core.files import save_workbook
 from assessment.core.xlsx import read_text, set_text
 from assessment.selfassessment.answers import DONT_KNOW, NOT_APPLICABLE, answer_choices
 from assessment.selfassessment.rubric import Rubric
@@ -279,9 +280,7 @@ def write_template(
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.title = f"{rubric.title}: {context.jurisdiction}"
     wb.properties.creator = "Equity Accelerator"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return save_workbook(wb, out)
 
 
 def fill_workbook(
@@ -323,6 +322,4 @@ def fill_workbook(
         for indicator_id, text in evidence.items():
             set_text(ws.cell(row=rows[indicator_id], column=header["evidence"] + 1), text)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return save_workbook(wb, out)

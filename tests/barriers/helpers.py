@@ -39,7 +39,8 @@ def change(
 ) -> BarrierPublic:
     with transaction(engine) as session:
         changes = validate(BarrierUpdate, fields, "barrier")
-        return update_barrier(session, resolve_actor(session, who), barrier_id, changes, version, note)
+        barrier, _ = update_barrier(session, resolve_actor(session, who), barrier_id, changes, version, note)
+        return barrier
 
 
 def read(who: str, barrier_id: int) -> dict[str, Any]:

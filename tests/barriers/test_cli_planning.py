@@ -451,8 +451,9 @@ def test_a_refused_sheet_names_its_columns_as_the_sheet_does(
     assert refused.code == 2
     problems = [line.strip() for line in refused.err.splitlines() if line.strip().startswith("- ")]
     assert problems == [
-        "- row 2, column Severity (1-5): 9 is not a severity; use a whole number from 1 (minor) to 5 (severe)",
-        "- row 3, column Title: is empty; a new barrier needs it",
-        "- row 3, column Category: is empty; a new barrier needs it",
-        "- row 3, column Process stage: is empty; a new barrier needs it",
+        "- alder.xlsx row 2, column Severity (1-5): 9 is not a severity; "
+        "use a whole number from 1 (minor) to 5 (severe)",
+        "- alder.xlsx row 3, column Title: is empty; a new barrier needs it",
+        "- alder.xlsx row 3, column Category: is empty; a new barrier needs it",
+        "- alder.xlsx row 3, column Process stage: is empty; a new barrier needs it",
     ]

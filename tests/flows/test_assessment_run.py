@@ -117,6 +117,36 @@ def test_another_jurisdictions_officer_is_refused_before_reading(cast: Cast, tmp
     assert counts()[:3] == (0, 0, 0)
 
 
+@pytest.mark.parametrize("actor", [None, "", "   "])
+def test_a_run_that_names_nobody_is_refused_whoever_the_server_acts_as(
+    cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actor: str | None
+) -> None:
+    from assessment.core.settings import get_settings
+    from flows.assessment_run import assessment_run
+
+    monkeypatch.setenv("ACCELERATOR_ACTOR", cast.admin)  # the server's own identity is never borrowed
+    get_settings.cache_clear()
+    files = filled(tmp_path, cast, cast.birch, [2])
+    with pytest.raises(ValidationFailed) as refused:
+        assessment_run(cast.birch, cast.cohort, "baseline", files, actor=actor)
+    assert "actor: the email of the person launching the run is required" in str(refused.value)
+    assert counts()[:3] == (0, 0, 0)
+
+
+def test_the_cli_runs_as_the_person_it_resolved(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assessment.core.settings import get_settings
+
+    monkeypatch.setenv("ACCELERATOR_ACTOR", cast.alder_manager)  # no --actor: said by the environment
+    get_settings.cache_clear()
+    files = filled(tmp_path, cast, cast.alder, [2, 3])
+    where = ("--jurisdiction", cast.alder, "--cohort", cast.cohort, "--cycle", "baseline")
+    ran = run_cli(capsys, "assessment", "run", *where, *files, "--json")
+    assert ran.code == 0, ran.err
+    assert json_of(ran)["submitted_by"] == cast.alder_manager
+
+
 @pytest.mark.parametrize("spelling", ["Baseline", "BASELINE", " baseline "])
 def test_a_cycle_typed_in_any_case_runs_and_is_stored_by_its_name(cast: Cast, tmp_path: Path, spelling: str) -> None:
     from flows.assessment_run import assessment_run

@@ -13,12 +13,17 @@ from flows.deployments import deployments
 def test_the_ui_forms_ask_for_what_each_flow_needs() -> None:
     forms = {d.name: d._parameter_openapi_schema.model_dump() for d in deployments()}
     run = forms["assessment-run"]
-    assert run["required"] == ["jurisdiction", "cohort", "cycle", "files"]
+    assert run["required"] == ["jurisdiction", "cohort", "cycle", "files", "actor"]
+    assert run["properties"]["actor"]["type"] == "string"  # a text field to fill in, with no default
+    assert "default" not in run["properties"]["actor"]
     assert run["properties"]["cycle"]["description"] == "baseline, midpoint or final."
     assert run["properties"]["cycle"]["enum"] == ["baseline", "midpoint", "final"]  # a list to pick from
     assert run["properties"]["files"]["type"] == "array"
     build = forms["roadmap-build"]
     assert build["properties"]["formats"]["default"] == "pdf,xlsx,html"
+    assert build["required"] == ["jurisdiction", "cohort", "actor"]
+    assert "administrator" not in build["properties"]["actor"]["description"]
+    assert "inside the application's output folder" in build["properties"]["out"]["description"]
 
 
 def test_serve_without_a_prefect_server_says_how_to_start_one(tmp_path: Path) -> None:

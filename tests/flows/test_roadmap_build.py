@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import re
 import subprocess
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlmodel import select
 
 from assessment.barriers.service import add_barrier, update_barrier
 from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
@@ -19,9 +23,14 @@ from assessment.community.engagement import set_engagement
 from assessment.community.service import add_input
 from assessment.community.shapes import InputCreate
 from assessment.core.db import transaction
+from assessment.core.errors import Fault, ValidationFailed
 from assessment.goals.milestones import add_milestone, complete_milestone, record_measure
 from assessment.goals.service import add_goal
 from assessment.goals.shapes import GoalCreate, MilestoneCreate
+from assessment.roadmap.models import RoadmapVersion
+from assessment.roadmap.view import RoadmapView
+from roadmaps import registry
+from roadmaps.registry import Renderer, renderers
 from tests.cli import Outcome, run_cli
 from tests.conftest import Cast
 
@@ -187,3 +196,123 @@ def test_who_may_build_and_bad_formats(cast: Cast, tmp_path: Path, capsys: pytes
     tolerant = roadmap(capsys, cast, cast.alder_manager, "build", "--format", typed, "--out", str(out), "--json")
     assert tolerant.code == 0, tolerant.err
     assert [Path(f).suffix for f in document(tolerant)["files"]] == [".html", ".xlsx"]
+
+
+# --- who acts, where files go, and a disk that fills up ------------------------------------------
+
+
+def versions() -> list[int]:
+    with transaction() as session:
+        return list(session.exec(select(RoadmapVersion.number)))
+
+
+@pytest.mark.parametrize("actor", [None, "", "   "])
+def test_a_flow_run_that_names_nobody_is_refused_whoever_the_server_acts_as(
+    cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actor: str | None
+) -> None:
+    from assessment.core.settings import get_settings
+    from flows.roadmap_build import roadmap_build
+
+    monkeypatch.setenv("ACCELERATOR_ACTOR", cast.admin)  # the server's own identity is never borrowed
+    get_settings.cache_clear()
+    out = tmp_path / "roadmaps"
+    with pytest.raises(ValidationFailed) as refused:
+        roadmap_build(cast.birch, cast.cohort, "html", str(out), actor=actor)
+    assert "actor: the email of the person building the roadmap is required" in str(refused.value)
+    assert versions() == [] and not out.exists()
+
+
+def test_a_flow_called_without_an_actor_does_not_run(cast: Cast, tmp_path: Path) -> None:
+    from flows.roadmap_build import roadmap_build
+
+    nobody: dict[str, Any] = {}
+    with pytest.raises(TypeError, match="missing a required argument: 'actor'"):
+        roadmap_build(cast.alder, cast.cohort, "html", str(tmp_path / "roadmaps"), **nobody)
+    assert versions() == [] and not (tmp_path / "roadmaps").exists()
+
+
+def test_the_cli_builds_as_the_person_it_resolved(
+    cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assessment.core.settings import get_settings
+
+    plan(cast)
+    monkeypatch.setenv("ACCELERATOR_ACTOR", cast.alder_officer)  # no --actor: said by the environment
+    get_settings.cache_clear()
+    where = ("--jurisdiction", cast.alder, "--cohort", cast.cohort)
+    built = run_cli(capsys, "roadmap", "build", *where, "--format", "html", "--out", str(tmp_path), "--json")
+    assert built.code == 0, built.err
+    with transaction() as session:
+        assert list(session.exec(select(RoadmapVersion.built_by))) == [cast.alder_officer]
+
+
+def test_a_full_disk_keeps_no_version_and_leaves_no_file(
+    cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.roadmap_build import roadmap_build
+
+    def half_written(view: RoadmapView, out: Path) -> Path:
+        out.write_bytes(b"%PDF-1.4 the first half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(registry, "_registry", {**renderers(), "pdf": Renderer("pdf", ".pdf", half_written)})
+    plan(cast)
+    out = tmp_path / "roadmaps"
+    with pytest.raises(Fault, match=f"^The disk is full, so {re.escape(str(out))} was not written"):
+        roadmap_build(cast.alder, cast.cohort, "html,xlsx,pdf", str(out), actor=cast.alder_manager)
+    assert versions() == []
+    assert list(out.iterdir()) == []  # neither the HTML and XLSX written before, nor half a PDF
+
+
+@pytest.fixture
+def from_a_deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Runs as if launched from a deployment, the application's output folder in ``tmp_path``."""
+    from assessment.core.settings import get_settings
+
+    folder = tmp_path / "output"
+    monkeypatch.setenv("ACCELERATOR_OUTPUT_DIR", str(folder))
+    monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__ID", str(uuid.uuid4()))
+    get_settings.cache_clear()
+    return folder
+
+
+def test_a_deployment_run_writes_inside_the_output_folder(cast: Cast, from_a_deployment: Path) -> None:
+    from flows.roadmap_build import roadmap_build
+
+    plan(cast)
+    built = roadmap_build(cast.alder, cast.cohort, "html", "alder/roadmaps", actor=cast.alder_manager)
+    assert built["files"] == [str(from_a_deployment.resolve() / "alder/roadmaps/alder-county-roadmap-v1.html")]
+
+
+def test_the_output_folder_setting_defaults_to_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessment.core.settings import get_settings
+
+    monkeypatch.setenv("ACCELERATOR_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ACCELERATOR_OUTPUT_DIR", raising=False)
+    get_settings.cache_clear()
+    assert get_settings().output_dir == tmp_path / "output"
+
+
+@pytest.mark.parametrize("out", ["/etc", "../elsewhere", "roadmaps/../../elsewhere", "escape/roadmaps"])
+def test_a_deployment_run_may_not_write_outside_the_output_folder(
+    cast: Cast, from_a_deployment: Path, tmp_path: Path, out: str
+) -> None:
+    from flows.roadmap_build import output_folder, roadmap_build
+
+    from_a_deployment.mkdir()
+    (from_a_deployment / "escape").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(ValidationFailed) as refused:
+        output_folder(out)
+    assert f"out: a run launched from the Prefect UI writes only inside {from_a_deployment.resolve()}" in str(
+        refused.value
+    )
+    with pytest.raises(ValidationFailed):
+        roadmap_build(cast.alder, cast.cohort, "html", out, actor=cast.alder_manager)
+    assert versions() == [] and not (tmp_path / "elsewhere").exists()
+
+
+def test_a_direct_run_writes_where_it_is_told(tmp_path: Path) -> None:
+    from flows.roadmap_build import output_folder
+
+    assert output_folder(str(tmp_path / "anywhere")) == tmp_path / "anywhere"
+    assert output_folder("../relative") == Path("../relative")
