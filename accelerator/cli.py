@@ -24,12 +24,16 @@ from accelerator.output import err_console
 GROUPS = {
     "assessment": "accelerator.commands.assessment",
     "barrier": "accelerator.commands.barriers",
+    "change": "accelerator.commands.changes",
     "community": "accelerator.commands.community",
     "goal": "accelerator.commands.goals",
+    "journey": "accelerator.commands.journey",
     "roadmap": "accelerator.commands.roadmap",
+    "server": "accelerator.commands.server",
+    "session": "accelerator.commands.sessions",
 }
 SETUP_WORDS = ("init", "cohort", "jurisdiction", "person", "team")
-SINGLE_WORDS = ("whoami", "demo", "serve")
+SINGLE_WORDS = ("whoami", "demo", "serve", "status")
 VALUED_OPTIONS = ("--actor",)
 
 
@@ -71,6 +75,10 @@ def build_app(args: Sequence[str] = ()) -> typer.Typer:
         from accelerator.commands.identity import whoami
 
         app.command()(whoami)
+    if everything or word == "status":
+        from accelerator.commands.sessions import status
+
+        app.command()(status)
     app.command()(demo)
     app.command()(serve)
     return app
@@ -99,18 +107,20 @@ def demo(
 
 
 def serve() -> None:
-    """Offer the assessment run and roadmap build as forms in the Prefect UI (needs PREFECT_API_URL)."""
+    """Offer the assessment run, the roadmap build, the nine sessions and the journey as forms in the
+    Prefect UI, run as the person who starts this (needs a running Prefect server)."""
     import os
 
     from accelerator.flowrun import configure_prefect
     from assessment.core.errors import AcceleratorError
 
+    configure_prefect()  # the server `accelerator server start` started, when it answers
     if not os.environ.get("PREFECT_API_URL"):
         raise AcceleratorError(
-            "Serving needs a running Prefect server: start one with `prefect server start` (on PostgreSQL for "
-            "several users) and set PREFECT_API_URL=http://127.0.0.1:4200/api, then run `accelerator serve` again."
+            "Serving needs a running Prefect server: start one with `accelerator server start` (or, for several "
+            "users, `prefect server start` on PostgreSQL with PREFECT_API_URL=http://HOST:4200/api set), then run "
+            "`accelerator serve` again."
         )
-    configure_prefect()
     from flows.deployments import serve_all
 
     # the runs' own lines come from the flows' state hooks (flows/reporting.py), in the run's process
@@ -229,6 +239,13 @@ def plain_metavars(command: Command) -> None:
     # typer asks each parameter for this text in its help; the one place it is decided
     setattr(TyperOption, "display_type_rich", option_value)  # noqa: B010
     setattr(TyperArgument, "display_type_rich", lambda argument, ctx: None)  # noqa: B010
+
+    def usage_name(argument: TyperArgument) -> str:
+        # a required argument is written plainly (BARRIER_ID), as man pages do, not {BARRIER_ID}
+        name = argument.display_name_raw if argument.required else f"[{argument.display_name_raw}]"
+        return name + ("..." if argument.nargs != 1 else "")
+
+    setattr(TyperArgument, "_usage_display_name", usage_name)  # noqa: B010
     name_arguments(command)
 
 

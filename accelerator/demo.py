@@ -28,6 +28,7 @@ from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
     from assessment.selfassessment.service import RunSummary
+    from assessment.sessions.service import Board
 
 
 def run_demo(out: str, as_json: bool = False) -> None:
@@ -51,6 +52,7 @@ def run_demo(out: str, as_json: bool = False) -> None:
     set_stage()
     plan_work()
     summaries, roadmaps = run_flows(folder)
+    shown = cohort_board()
     if as_json:
         print_json(
             {
@@ -64,11 +66,16 @@ def run_demo(out: str, as_json: bool = False) -> None:
                     for s in summaries
                 ],
                 "roadmap_files": [f for built in roadmaps for f in list_of(built["files"])],
+                "board": shown.model_dump(mode="json"),
             }
         )
         return
     print_cohort(summaries)
     print_plans(roadmaps)
+    console.print()
+    from accelerator.commands.sessions import print_board
+
+    print_board(shown)
     console.print()
     console.print("[bold]Where things are[/]")
     console.print(f"  database:   {escape(database)}")
@@ -148,11 +155,73 @@ def run_flows(folder: Path) -> tuple[list[RunSummary], list[dict[str, object]]]:
                     )
                 )
                 progress.advance(task)
+            run_sessions(folder / "sessions")
         return done, built
 
     summaries, roadmaps = run_flow(start)
     export_inventories(folder / "barriers")
     return summaries, roadmaps
+
+
+def run_sessions(folder: Path) -> None:
+    """Each team signs its commitment, proposes and scores a process change, and runs sessions 1-4
+    in order as far as it is ready (some teams are further along than others)."""
+    from assessment.cohorts.people import resolve_actor
+    from assessment.core.db import transaction
+    from assessment.sessions.changes import propose_change, score_change
+    from assessment.sessions.commitments import record_commitment
+    from assessment.sessions.service import readiness
+    from assessment.sessions.shapes import ChangeCreate, ChangeScores
+    from flows.sessions import SESSION_FLOWS
+
+    for number, team in enumerate(TEAMS):
+        manager = manager_of(team)
+        with transaction() as session:
+            actor = resolve_actor(session, manager)
+            for email, _, _ in team.people[: len(team.people) - number % 2]:  # one team still lacks a signature
+                record_commitment(session, actor, team.jurisdiction, COHORT, email, date(2026, 3, 2))
+            change = ChangeCreate(
+                title="Advance payment of 25% on signing for CBO contracts under $250,000",
+                barriers=[first_barrier_of(session, team.jurisdiction)],
+            )
+            proposed = propose_change(session, actor, team.jurisdiction, COHORT, change)
+            score_change(
+                session,
+                actor,
+                proposed.id,
+                ChangeScores(equity_impact=5, feasibility=4 - number % 3, time_to_effect=3, community_input=4),
+            )
+        for session_number in (1, 2, 3, 4):
+            with transaction() as session:
+                ready = readiness(session, resolve_actor(session, manager), session_number, team.jurisdiction, COHORT)
+            if not ready.ready:
+                break
+            SESSION_FLOWS[session_number](
+                team.jurisdiction, COHORT, out=str(folder), actor=manager, notes=f"Demo session {session_number}"
+            )
+
+
+def first_barrier_of(session: object, jurisdiction: str) -> int:
+    from sqlmodel import Session, col, select
+
+    from assessment.barriers.models import Barrier
+    from assessment.cohorts.jurisdictions import get_jurisdiction
+
+    assert isinstance(session, Session)
+    place = get_jurisdiction(session, jurisdiction)
+    query = select(Barrier.id).where(Barrier.jurisdiction_id == place.id).order_by(col(Barrier.id))
+    first = session.exec(query).first()
+    assert first is not None
+    return first
+
+
+def cohort_board() -> Board:
+    from assessment.cohorts.people import resolve_actor
+    from assessment.core.db import transaction
+    from assessment.sessions.service import board
+
+    with transaction() as session:
+        return board(session, resolve_actor(session, ALLIANCE_LEAD[0]), COHORT)
 
 
 def print_cohort(summaries: list[RunSummary]) -> None:

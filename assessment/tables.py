@@ -11,4 +11,5 @@ def register_tables() -> None:
     import assessment.core.history
     import assessment.goals.models
     import assessment.roadmap.models
-    import assessment.selfassessment.models  # noqa: F401
+    import assessment.selfassessment.models
+    import assessment.sessions.models  # noqa: F401

@@ -17,13 +17,13 @@ from pydantic import TypeAdapter, WithJsonSchema
 from assessment.cohorts.people import resolve_actor
 from assessment.cohorts.service import get_team
 from assessment.core.db import transaction
-from assessment.core.errors import Problem, ValidationFailed
 from assessment.selfassessment import service as assessments
 from assessment.selfassessment.models import Cycle
 from assessment.selfassessment.reading import read_workbooks
 from assessment.selfassessment.rubric import DEFAULT_RUBRIC, load_rubric
 from assessment.selfassessment.scoring import AssessmentResult
 from assessment.selfassessment.shapes import WorkbookRatings
+from flows.acting import ActorEmail, flow_actor
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 
@@ -34,8 +34,6 @@ report_refusals_as_messages()
 
 # The UI's form offers the cycles as a list; a direct caller may still write "Baseline" or " baseline ".
 CycleName = Annotated[str, WithJsonSchema(TypeAdapter(Cycle).json_schema())]
-# Required, and a text field in the UI's form; a direct caller's None or blank is refused by ``required_actor``.
-ActorEmail = Annotated[str | None, WithJsonSchema({"type": "string"})]
 
 
 P = ParamSpec("P")
@@ -172,7 +170,7 @@ def assessment_run(
     cohort: str,
     cycle: CycleName,
     files: list[str],
-    actor: ActorEmail,
+    actor: ActorEmail = None,
     rubric: str = DEFAULT_RUBRIC,
     replace: bool = False,
 ) -> assessments.RunSummary:
@@ -183,11 +181,12 @@ def assessment_run(
         cohort: The cohort's name.
         cycle: baseline, midpoint or final.
         files: Paths of the filled workbooks, one per respondent.
-        actor: Email of the person launching the run; the run is refused if they may not submit for this team.
+        actor: Leave empty in the Prefect UI (the run acts as the person who serves it); from the terminal, the
+            person launching the run (refused if they may not submit for this team).
         rubric: The rubric file's name in rubrics/ (leave as is).
         replace: Drop respondents of the cycle's earlier submission who have no workbook here.
     """
-    email = required_actor(actor, "launching the run")
+    email = flow_actor(actor, "launching the run")
     stage = assessments.parse_cycle(cycle)  # read once, here: the tasks get the Cycle itself
     workbooks = validate(files, jurisdiction, cohort, stage, email, rubric, replace)
     responses = aggregate(workbooks)
@@ -195,21 +194,6 @@ def assessment_run(
     summary = persist(workbooks, result, jurisdiction, cohort, stage, email, rubric, replace)
     publish(summary)
     return summary
-
-
-def required_actor(actor: str | None, doing: str) -> str:
-    """The email a flow acts as; a flow run acts as the person it names, never as whoever the
-    server's environment or saved identity says, so without one it is refused."""
-    if actor is None or not actor.strip():
-        raise ValidationFailed(
-            "Nothing was done; fix this and try again:",
-            [
-                Problem(
-                    "actor", f"the email of the person {doing} is required;", "give the email they are registered with."
-                )
-            ],
-        )
-    return actor.strip()
 
 
 def artifact_key(*parts: str) -> str:

@@ -1,13 +1,22 @@
-"""Deployments for the Prefect UI: the assessment run and the roadmap build as forms to fill in."""
+"""Deployments for the Prefect UI: the assessment run, the roadmap build, each of the nine sessions
+and the team's journey through them, as forms to fill in."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flows.assessment_run import assessment_run
+from flows.journey import JOURNEY_FLOW, accelerator_journey
 from flows.roadmap_build import roadmap_build
+from flows.sessions import SESSION_FLOWS
 
 TAGS = ["equity-accelerator"]
+JOURNEY_DEPLOYMENT = f"{JOURNEY_FLOW}/journey"
+
+
+def session_deployment(number: int) -> str:
+    """The name ``run_deployment`` knows session ``number``'s deployment by."""
+    return f"{SESSION_FLOWS[number].name}/session-{number}"
 
 
 def deployments() -> list[Any]:
@@ -29,6 +38,27 @@ def deployments() -> list[Any]:
                 "in the folder named by out inside the application's output folder (ACCELERATOR_OUTPUT_DIR)."
             ),
             tags=TAGS,
+        ),
+        # A suspended run is started again when resumed: it needs a deployment and persisted results.
+        accelerator_journey.to_deployment(
+            name="journey",
+            description=(
+                "Walk a team through the nine sessions in order, skipping those recorded. The run waits "
+                "(suspended, with a form on its page) wherever the team must act: who attended, the filled "
+                "workbooks, the barriers to carry into the roadmap, what a session still needs."
+            ),
+            tags=TAGS,
+        ),
+        *(
+            session.with_options(persist_result=True).to_deployment(
+                name=f"session-{number}",
+                description=(
+                    f"{session.description}: check what the session needs (refused, naming each missing "
+                    "input), do its work and record it for the team; running it again updates the record."
+                ),
+                tags=TAGS,
+            )
+            for number, session in SESSION_FLOWS.items()
         ),
     ]
 

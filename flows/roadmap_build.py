@@ -12,7 +12,8 @@ from assessment.core.errors import Problem, ValidationFailed
 from assessment.core.settings import get_settings
 from assessment.roadmap.service import build_version
 from assessment.roadmap.view import RoadmapView
-from flows.assessment_run import ActorEmail, artifact_key, required_actor
+from flows.acting import ActorEmail, flow_actor
+from flows.assessment_run import artifact_key
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from roadmaps.registry import parse_formats, renderers
@@ -39,8 +40,7 @@ def roadmap_build(
     cohort: str,
     formats: str = "pdf,xlsx,html",
     out: str = "roadmaps-output",
-    *,
-    actor: ActorEmail,
+    actor: ActorEmail = None,
 ) -> dict[str, object]:
     """Build the team's action roadmap as PDF, XLSX and/or HTML, as a new numbered version.
 
@@ -49,9 +49,10 @@ def roadmap_build(
         cohort: The cohort's name.
         formats: Comma-separated: pdf, xlsx, html (or any other registered format).
         out: Folder for the files; a run launched here puts it inside the application's output folder.
-        actor: Email of the person building it; the build is refused if they may not build this team's roadmap.
+        actor: Leave empty in the Prefect UI (the run acts as the person who serves it); from the terminal, the
+            person building it (refused if they may not build this team's roadmap).
     """
-    email = required_actor(actor, "building the roadmap")
+    email = flow_actor(actor, "building the roadmap")
     wanted = parse_formats(formats)
 
     def lay_out(view: RoadmapView, folder: Path) -> list[Path]:

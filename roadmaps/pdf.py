@@ -3,30 +3,32 @@ timeline, one section per goal, open barriers."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
+from assessment.core.files import replacing
 from assessment.roadmap.view import RoadmapView
 from roadmaps.gantt import Gantt, legend
 from roadmaps.pdf_barriers import appendix
 from roadmaps.pdf_goals import goal_sections
 from roadmaps.pdf_pages import Heading, NumberedCanvas, RoadmapDoc
 from roadmaps.pdf_standing import standing
+from roadmaps.pdf_tags import Paragraph, Table, add_structure, artifact, figure
 from roadmaps.pdf_theme import ACCENT, FRAME_WIDTH, RULE, Styles, paragraph, styles, table_style, widths
 from roadmaps.registry import register_renderer
-from roadmaps.text import format_date, shorten
+from roadmaps.text import format_date, plural, shorten
 
 TOP_GOALS = 5
 
 
 def render_pdf(view: RoadmapView, out: Path) -> Path:
-    """Write the roadmap to ``out`` as a PDF and return the path."""
+    """Write the roadmap to ``out`` as a tagged PDF, whole or not at all, and return the path."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     style = styles()
     story: list[Flowable] = []
     story += _title(view, style)
@@ -35,7 +37,11 @@ def render_pdf(view: RoadmapView, out: Path) -> Path:
     story += _timeline(view, style)
     story += goal_sections(view, style)
     story += appendix(view, style)
-    RoadmapDoc(out, view).build(story, canvasmaker=NumberedCanvas)
+    pdf = io.BytesIO()
+    doc = RoadmapDoc(pdf, view)
+    doc.build(story, canvasmaker=NumberedCanvas)
+    with replacing(out) as partial:
+        partial.write_bytes(add_structure(pdf.getvalue(), doc.canv.structure))
     return out
 
 
@@ -54,6 +60,7 @@ def _title(view: RoadmapView, style: Styles) -> list[Flowable]:
         ],
         colWidths=widths(2.6, 0.8, 1.2, 2.4),
         hAlign="LEFT",
+        repeatRows=1,  # the labels head the facts below them
     )
     table.setStyle(
         [
@@ -67,7 +74,7 @@ def _title(view: RoadmapView, style: Styles) -> list[Flowable]:
         paragraph(view.cohort, style.note),
         Paragraph("Action Roadmap", style.title),
         paragraph(view.jurisdiction, style.subtitle),
-        HRFlowable(width="100%", thickness=2, color=ACCENT, spaceBefore=2, spaceAfter=8),
+        artifact(HRFlowable(width="100%", thickness=2, color=ACCENT, spaceBefore=2, spaceAfter=8)),
         table,
         Spacer(1, 8),
         Paragraph(
@@ -94,6 +101,7 @@ def _summary(view: RoadmapView, style: Styles) -> list[Flowable]:
     boxes = Table(
         [[[Paragraph(value, style.figure), Paragraph(label, style.figure_label)] for value, label in figures]],
         colWidths=[cell_width] * len(figures),
+        layout=True,
     )
     boxes.setStyle(
         [
@@ -163,9 +171,9 @@ def _timeline(view: RoadmapView, style: Styles) -> list[Flowable]:
             "milestones (hollow: open, filled: done) where they are due or were done.",
             style.note,
         ),
-        legend(FRAME_WIDTH, built),
+        artifact(legend(FRAME_WIDTH, built)),  # the note above says in words what the key shows
         Spacer(1, 8),
-        Gantt(view.goals, view.quarters, built),
+        figure(Gantt(view.goals, view.quarters, built), _timeline_alt(view)),
         Spacer(1, 16),
     ]
     story.append(Heading("Milestones by quarter", style.h2, "Milestones by quarter", 1))
@@ -193,6 +201,25 @@ def _timeline(view: RoadmapView, style: Styles) -> list[Flowable]:
         story.append(Paragraph("No dated milestones yet.", style.note))
     story.append(PageBreak())
     return story
+
+
+def _timeline_alt(view: RoadmapView) -> str:
+    """The timeline in words, for a reader who cannot see it: each goal's span and milestones."""
+    first, last = view.quarters[0].label, view.quarters[-1].label
+    goals = []
+    for goal in view.goals:
+        start, end = goal.span
+        done = (
+            f"{goal.milestones_done} of {len(goal.milestones)} milestones done" if goal.milestones else "no milestones"
+        )
+        goals.append(
+            f"goal {goal.rank}, {shorten(goal.statement, 95)}: {format_date(start)} to {format_date(end)}, {done}"
+        )
+    return (
+        f"Timeline of {plural(len(view.goals), 'goal')} from {first} to {last} with their milestones: "
+        + "; ".join(goals)
+        + "."
+    )
 
 
 register_renderer("pdf", ".pdf", render_pdf)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from assessment.roadmap.view import BarrierView, RoadmapView
 from roadmaps.fonts import markup
 from roadmaps.pdf_pages import Heading
+from roadmaps.pdf_tags import Paragraph, Table
 from roadmaps.pdf_theme import MUTED_HEX, Styles, paragraph, table_style, widths
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import inch
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from assessment.roadmap.view import GoalView, RoadmapView
 from roadmaps.fonts import markup
 from roadmaps.pdf_barriers import barrier_table
 from roadmaps.pdf_pages import Heading
+from roadmaps.pdf_tags import Paragraph, Table
 from roadmaps.pdf_theme import HEADER_FILL, Styles, paragraph, table_style, widths
 from roadmaps.text import format_date, format_number, format_share, shorten
 
@@ -50,7 +53,7 @@ def _goal(goal: GoalView, style: Styles) -> list[Flowable]:
     def value(text: str) -> Paragraph:
         return paragraph(text, style.cell)
 
-    rows = [
+    rows: list[list[Any]] = [
         [label("Measure"), value(goal.measure or "—"), "", ""],
         [
             label("Baseline"),
@@ -70,7 +73,7 @@ def _goal(goal: GoalView, style: Styles) -> list[Flowable]:
     ]
     if goal.indicators:
         rows.append([label("Self-assessment indicators"), value(", ".join(goal.indicators)), "", ""])
-    smart = Table(rows, colWidths=widths(1.25, 2.1, 1.15, 2.5))
+    smart = Table(rows, colWidths=widths(1.25, 2.1, 1.15, 2.5), header_columns=(0, 2))
     smart.setStyle(table_style(header=False))
     smart.setStyle(
         [("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if row[2] == ""]

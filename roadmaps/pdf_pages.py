@@ -1,21 +1,19 @@
 """The PDF's pages: letter pages with a footer and "Page n of N", headings that fill the outline
-(bookmarks), and the document's metadata.
-
-reportlab writes no structure tree, so the PDF is not tagged; what it can set is set: title (shown
-instead of the file name), author by name, subject, keywords, language, and the outline, opened
-beside the first page."""
+(bookmarks), and the document's metadata: title (shown instead of the file name), author by name,
+subject, keywords, language, and the outline, opened beside the first page. What the pages draw
+around the body is marked as pagination artifacts (see ``pdf_tags``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from assessment.roadmap.view import RoadmapView
 from roadmaps.fonts import markup, register_fonts
+from roadmaps.pdf_tags import Paragraph, TaggedCanvas, pagination
 from roadmaps.pdf_theme import FRAME_WIDTH, MARGIN, MUTED, PAGE, RULE, styles
 from roadmaps.text import shorten
 
@@ -30,12 +28,12 @@ class Heading(Paragraph):
 
 
 class RoadmapDoc(BaseDocTemplate):
-    """Letter pages with a footer; headings fill the outline."""
+    """Letter pages with a footer, written to ``out``; headings fill the outline."""
 
-    def __init__(self, out: Path, view: RoadmapView) -> None:
+    def __init__(self, out: BinaryIO, view: RoadmapView) -> None:
         fonts = register_fonts()
         super().__init__(
-            str(out),
+            out,
             pagesize=PAGE,
             leftMargin=MARGIN,
             rightMargin=MARGIN,
@@ -67,22 +65,25 @@ class RoadmapDoc(BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.outline, key, level=flowable.level, closed=flowable.level > 0)
 
     def _footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, MARGIN - 14, PAGE[0] - MARGIN, MARGIN - 14)
-        # One line only: a long jurisdiction name is shortened until the footer fits.
-        for limit in (80, 60, 45, 30, 20):
-            text = markup(f"{shorten(self.view.jurisdiction, limit)} · Action Roadmap · version {self.view.version}")
-            footer = Paragraph(text, styles().small)
-            footer.wrap(FRAME_WIDTH * 0.75, MARGIN)
-            if len(footer.blPara.lines) == 1:
-                break
-        footer.drawOn(canvas, MARGIN, MARGIN - 18 - footer.height)
-        canvas.restoreState()
+        with pagination(canvas):
+            canvas.saveState()
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.5)
+            canvas.line(MARGIN, MARGIN - 14, PAGE[0] - MARGIN, MARGIN - 14)
+            # One line only: a long jurisdiction name is shortened until the footer fits.
+            for limit in (80, 60, 45, 30, 20):
+                text = markup(
+                    f"{shorten(self.view.jurisdiction, limit)} · Action Roadmap · version {self.view.version}"
+                )
+                footer = Paragraph(text, styles().small)
+                footer.wrap(FRAME_WIDTH * 0.75, MARGIN)
+                if len(footer.blPara.lines) == 1:
+                    break
+            footer.drawOn(canvas, MARGIN, MARGIN - 18 - footer.height)
+            canvas.restoreState()
 
 
-class NumberedCanvas(Canvas):
+class NumberedCanvas(TaggedCanvas):
     """Holds pages back until the end so each body page can say "Page n of N"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -97,8 +98,9 @@ class NumberedCanvas(Canvas):
         total = len(self._pages)
         for page in self._pages:
             self.__dict__.update(page)
-            self.setFont(register_fonts().base, 8)
-            self.setFillColor(MUTED)
-            self.drawRightString(PAGE[0] - MARGIN, MARGIN - 26, f"Page {self._pageNumber} of {total}")
+            with pagination(self):
+                self.setFont(register_fonts().base, 8)
+                self.setFillColor(MUTED)
+                self.drawRightString(PAGE[0] - MARGIN, MARGIN - 26, f"Page {self._pageNumber} of {total}")
             super().showPage()
         super().save()

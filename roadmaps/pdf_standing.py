@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Spacer
 
 from assessment.roadmap.view import CommunityView, EngagementView, RoadmapView, SelfAssessmentView
 from roadmaps.fonts import markup, register_fonts
 from roadmaps.pdf_pages import Heading
+from roadmaps.pdf_tags import Paragraph, Table, artifact
 from roadmaps.pdf_theme import ACCENT, BAR_FILL, FRAME_WIDTH, INK, MUTED, MUTED_HEX, RULE, WHITE, Styles, paragraph
 from roadmaps.text import format_change, format_number, plural
 
@@ -27,7 +28,7 @@ def standing(view: RoadmapView, style: Styles) -> list[Flowable]:
     story += _self_assessment(view.self_assessment, style)
     left = [Paragraph("Community engagement", style.h3), *_engagement(view.engagement, style)]
     right = [Paragraph("Community input", style.h3), *_community(view.community, style)]
-    columns = Table([[left, right]], colWidths=[FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55], hAlign="LEFT")
+    columns = Table([[left, right]], colWidths=[FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55], hAlign="LEFT", layout=True)
     columns.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -58,14 +59,15 @@ def _self_assessment(assessed: SelfAssessmentView | None, style: Styles) -> list
 
 def domain_chart(assessed: SelfAssessmentView, width: float, style: Styles) -> Table:
     """One bar per domain on a 0..100 scale, the score (and change) beside it: a table, so a long
-    list of domains can run onto the next page, its scale repeated at the top."""
+    list of domains can run onto the next page, its scale repeated at the top. A reader hears each
+    domain and its score; the bars and scale only show those scores."""
     bar_width = width - LABEL_WIDTH - VALUE_ROOM
     fonts = register_fonts()
     scale = Drawing(bar_width, 10)
     for tick in (0, 25, 50, 75, 100):
         x = min(max(bar_width * tick / 100, 5), bar_width - 5)
         scale.add(String(x, 2, str(tick), fontName=fonts.base, fontSize=6.5, fillColor=MUTED, textAnchor="middle"))
-    rows: list[list[object]] = [["", scale, ""]]
+    rows: list[list[object]] = [["", artifact(scale), ""]]
     for domain in assessed.domains:
         if domain.score is None:
             rows.append(
@@ -80,9 +82,13 @@ def domain_chart(assessed: SelfAssessmentView, width: float, style: Styles) -> T
         if assessed.since_cycle:
             value += f" ({format_change(domain.change)})"
         rows.append(
-            [paragraph(domain.title, style.cell), _bar(domain.score, bar_width), Paragraph(value, style.cell_bold)]
+            [
+                paragraph(domain.title, style.cell),
+                artifact(_bar(domain.score, bar_width)),
+                Paragraph(value, style.cell_bold),
+            ]
         )
-    table = Table(rows, colWidths=[LABEL_WIDTH, bar_width, VALUE_ROOM], repeatRows=1, hAlign="LEFT")
+    table = Table(rows, colWidths=[LABEL_WIDTH, bar_width, VALUE_ROOM], repeatRows=1, hAlign="LEFT", layout=True)
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -116,7 +122,7 @@ def _engagement(engaged: EngagementView | None, style: Styles) -> list[Flowable]
         f"<b>{engaged.aspirational} {markup(engaged.aspirational_name, bold=True)}</b>{steps}, "
         "on the spectrum from 0 Ignore to 5 Defer to."
     )
-    return [Paragraph(text, style.body), spectrum(engaged)]
+    return [Paragraph(text, style.body), artifact(spectrum(engaged))]  # the text says all it shows
 
 
 def spectrum(engaged: EngagementView) -> Drawing:

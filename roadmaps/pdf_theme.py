@@ -10,9 +10,10 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import TableStyle
 
 from roadmaps.fonts import markup, register_fonts
+from roadmaps.pdf_tags import Paragraph, Role
 
 PAGE = letter
 MARGIN = 0.75 * inch
@@ -32,7 +33,8 @@ WHITE = colors.white
 
 @dataclass(frozen=True)
 class Styles:
-    """Paragraph styles of the roadmap, all in the registered base font."""
+    """Paragraph styles of the roadmap, all in the registered base font; a heading's style names its
+    role in the tagged PDF (the others are paragraphs, P)."""
 
     title: ParagraphStyle
     subtitle: ParagraphStyle
@@ -59,10 +61,11 @@ def styles() -> Styles:
         return ParagraphStyle(name, parent=base, **changes)
 
     return Styles(
-        title=make("title", fontName=fonts.bold, fontSize=28, leading=33, textColor=ACCENT, spaceAfter=4),
+        title=make("title", role=Role.H1, fontName=fonts.bold, fontSize=28, leading=33, textColor=ACCENT, spaceAfter=4),
         subtitle=make("subtitle", fontSize=16, leading=21, spaceAfter=4),
         h1=make(
             "h1",
+            role=Role.H1,
             fontName=fonts.bold,
             fontSize=18,
             leading=23,
@@ -71,9 +74,19 @@ def styles() -> Styles:
             spaceAfter=10,
             keepWithNext=1,
         ),
-        h2=make("h2", fontName=fonts.bold, fontSize=13, leading=17, spaceBefore=6, spaceAfter=6, keepWithNext=1),
+        h2=make(
+            "h2",
+            role=Role.H2,
+            fontName=fonts.bold,
+            fontSize=13,
+            leading=17,
+            spaceBefore=6,
+            spaceAfter=6,
+            keepWithNext=1,
+        ),
         h3=make(
             "h3",
+            role=Role.H3,
             fontName=fonts.bold,
             fontSize=10.5,
             leading=14,

@@ -356,6 +356,67 @@ def team_list(
     console.print(table)
 
 
+@team_app.command("commit")
+def team_commit(
+    ctx: typer.Context,
+    jurisdiction: Annotated[str, typer.Option(help="Jurisdiction name.")],
+    cohort: Annotated[str, typer.Option(help="Cohort name.")],
+    person: Annotated[str, typer.Option(help="Email of the team member who signed.")],
+    signed_on: Annotated[
+        str | None, typer.Option("--signed-on", help="The day they signed, YYYY-MM-DD (default: today).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record that a team member signed the team's commitment (session 1); recording it again changes nothing."""
+    from assessment.sessions.commitments import record_commitment
+
+    with acting(ctx) as (session, actor):
+        done = record_commitment(session, actor, jurisdiction, cohort, person, parse_date(signed_on, "--signed-on"))
+    if as_json:
+        print_json(done)
+        return
+    console.print(escape(done.message))
+
+
+@team_app.command("commitments")
+def team_commitments(
+    ctx: typer.Context,
+    jurisdiction: Annotated[str, typer.Option(help="Jurisdiction name.")],
+    cohort: Annotated[str, typer.Option(help="Cohort name.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Who signed the team's commitment, and which members have not yet."""
+    from assessment.sessions.commitments import commitments
+
+    with acting(ctx) as (session, actor):
+        shown = commitments(session, actor, jurisdiction, cohort)
+    if as_json:
+        print_json(shown)
+        return
+    from rich.table import Table
+
+    table = Table(
+        title=f"Commitment of {escape(shown.jurisdiction)}'s team ({escape(shown.cohort)})", title_justify="left"
+    )
+    table.add_column("Name", overflow="fold")
+    table.add_column("Email", overflow="fold")
+    table.add_column("Roles", overflow="fold")
+    table.add_column("Signed", no_wrap=True)
+    for s in shown.signed:
+        table.add_row(escape(s.name), escape(s.email), escape(", ".join(s.roles)), s.signed_on.isoformat())
+    for m in shown.unsigned:
+        table.add_row(escape(m.name), escape(m.email), escape(", ".join(m.roles)), "[dim]not yet[/]")
+    console.print(
+        table if shown.signed or shown.unsigned else f"Nobody holds a role in {escape(shown.jurisdiction)} yet."
+    )
+    if shown.unsigned:
+        console.print(
+            f"{len(shown.signed)} of {len(shown.signed) + len(shown.unsigned)} members signed. Record a signature with "
+            f'`accelerator team commit --jurisdiction "{escape(shown.jurisdiction)}" --cohort "{escape(shown.cohort)}" '
+            "--person EMAIL`."
+        )
+
+
 def print_sessions(sessions: list[SessionPublic], moved: set[int] | None = None) -> None:
     """A cohort's sessions with their dates (weekday first, so a clash with a holiday shows)."""
     from rich.table import Table

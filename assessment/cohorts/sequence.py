@@ -12,13 +12,21 @@ from assessment.core.shapes import problems_of
 from assessment.core.sources import data_path
 
 
+class Deliverable(BaseModel):
+    """What a session records for the team; ``key`` names the fact that shows it is done."""
+
+    key: str
+    text: str
+
+
 class SessionSpec(BaseModel):
     number: int = Field(ge=1)
     key: str
     title: str
     month_offset: int = Field(ge=0)
     purpose: str = ""
-    deliverables: list[str] = []
+    needs: list[str] = []  # facts that must hold before the session's flow runs
+    deliverables: list[Deliverable] = []
 
 
 class Sequence(BaseModel):

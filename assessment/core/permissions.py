@@ -48,6 +48,9 @@ class Record(StrEnum):
     engagement = "engagement"
     goal = "goal"
     roadmap = "roadmap"
+    session_record = "session_record"
+    commitment = "commitment"
+    process_change = "process_change"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,16 @@ ACCESS: dict[Record, Access] = {
         read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
         write=(R.equity_program_manager, R.procurement_officer),
     ),
+    # running a session (its flow records the session): the team's program manager, or the alliance
+    # lead who runs the cohort; every member reads where the team is
+    Record.session_record: Access(
+        read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
+        write=(R.equity_program_manager, R.alliance_lead),
+    ),
+    # recording who signed the team's commitment (session 1)
+    Record.commitment: Access(read=EVERY_ROLE, write=(R.equity_program_manager,)),
+    # candidate process changes: proposed, scored and ranked by the team (session 3)
+    Record.process_change: PLANNING,
 }
 
 Action = Literal["read", "write"]

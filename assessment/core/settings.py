@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     # where this user's saved identity lives (``accelerator whoami --set``)
     config_dir: Path = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "equity-accelerator"
 
-    # where the details of unexpected failures are logged
+    # where the details of unexpected failures are logged, and the home of `accelerator server start`
     data_dir: Path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "equity-accelerator"
     # the only folder a flow launched from a deployment (the Prefect UI) writes files in
     output_dir: Path = Field(default_factory=lambda given: Path(given["data_dir"]) / "output")
@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     @property
     def log_file(self) -> Path:
         return self.data_dir / "accelerator.log"
+
+    @property
+    def prefect_home(self) -> Path:
+        """The home (PREFECT_HOME: settings, SQLite database, log) of the server `accelerator server start` starts."""
+        return self.data_dir / "prefect"
+
+    @property
+    def prefect_server_file(self) -> Path:
+        """What `accelerator server start` started, for `status`, `stop` and the flow commands to find."""
+        return self.data_dir / "prefect-server.json"
 
 
 @lru_cache

@@ -125,18 +125,25 @@ def xlsx_bytes(path: Path, send_hint: str) -> bytes | Problem:
 
 
 def _inflates_as_declared(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], budget: int) -> str:
-    """Why the archive's parts do not unpack to what its directory declares ('' when they do).
+    """Why the archive's parts do not unpack to what its directory declares, or declare XML
+    entities ('' when neither).
 
     Every part is inflated once here, counted as it comes out: a directory that understates the
-    sizes (a zip bomb in disguise) is caught by the count or the checksum, never by memory."""
+    sizes (a zip bomb in disguise) is caught by the count or the checksum, never by memory. A
+    spreadsheet program never writes a document type declaration, so one (the carrier of external
+    entities and entity bombs) is refused here, whichever XML parser openpyxl uses afterwards."""
     left = budget
     for info in infos:
+        tail = b""
         try:
             with archive.open(info) as part:
                 while chunk := part.read(1 << 16):
                     left -= len(chunk)
                     if left < 0:
                         return "it unpacks to more than its size allows"
+                    if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                        return f"its part {info.filename} declares XML entities, which are refused for safety"
+                    tail = chunk[-len(b"<!DOCTYPE") :]
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError):
             return f"its part {info.filename} is damaged"
         except RuntimeError:  # an encrypted part
@@ -193,6 +200,10 @@ def why_unreadable(exc: BaseException, part: str = "") -> str:
             detail = re.search(r"\(([^)]*)\)", reason)
             line = f", line {cause.position[0]}" if getattr(cause, "position", None) else ""
             return f"{where} is not well-formed XML ({detail.group(1) if detail else reason}{line})"
+        if type(cause).__name__ == "XMLSyntaxError":  # lxml's, when openpyxl parses with lxml
+            reason = str(getattr(cause, "msg", "") or cause).split(", line")[0]
+            number = getattr(cause, "lineno", None)
+            return f"{where} is not well-formed XML ({reason[:80]}{f', line {number}' if number else ''})"
         if isinstance(cause, zipfile.BadZipFile):
             return f"{where} is damaged: a part does not unpack correctly"
         if isinstance(cause, KeyError):

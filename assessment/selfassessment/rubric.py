@@ -150,10 +150,19 @@ def parse_rubric(data: object, source: str) -> Rubric:
 
 
 def load_rubric(ref: str | Path = DEFAULT_RUBRIC) -> Rubric:
-    """Load a rubric by file path or by name in the rubrics folder (without ``.yaml``)."""
+    """Load a rubric by file path or by name in the rubrics folder (without ``.yaml``).
+
+    Parsed once per version of the file (its path, size and modification time): a run's tasks
+    share it, and a long-running process still sees a file changed on disk."""
     path = Path(ref) if str(ref).endswith((".yaml", ".yml")) else data_path(f"{ref}.yaml")
     if not path.is_file():
         raise ValidationFailed(f"No rubric file at {path}; check the name or path.")
+    stat = path.stat()
+    return _parsed(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: Path, size: int, modified: int) -> Rubric:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -26,6 +26,8 @@ def test_the_demo_runs_end_to_end_and_says_where_its_files_are(tmp_path: Path) -
     for team in ("Alder County", "Juniper City", "Marigold County", "Tidewater City"):
         assert team in done.stdout
     assert "Where things are" in done.stdout and str(out / "roadmaps") in done.stdout
+    assert "2026 Demo Cohort (fictional): the nine sessions" in done.stdout  # the cohort board
+    assert "Alder County: next, run session 5" in " ".join(done.stdout.split())
     roadmaps = sorted(p.suffix for p in (out / "roadmaps").iterdir())
     assert roadmaps == [".html"] * 4 + [".pdf"] * 4 + [".xlsx"] * 4
     inventory = load_workbook(out / "barriers" / "alder-county-barriers.xlsx")["Barriers"]
@@ -55,3 +57,9 @@ def test_the_demo_with_json_prints_one_document_of_what_it_made(tmp_path: Path) 
     made = json.loads(done.stdout)
     assert made["database"] == str(out / "accelerator.db") and len(made["assessments"]) == 6
     assert sorted(Path(f).suffix for f in made["roadmap_files"]) == [".html"] * 4 + [".pdf"] * 4 + [".xlsx"] * 4
+    board = made["board"]["teams"]
+    assert [t["jurisdiction"] for t in board] == ["Alder County", "Juniper City", "Marigold County", "Tidewater City"]
+    for team in board:  # every demo team held sessions 1-4; session 9 waits for the final assessment
+        assert [s["state"] for s in team["sessions"]][:4] == ["done"] * 4
+        assert team["sessions"][8]["state"] == "blocked"
+        assert "final self-assessment is not scored" in team["sessions"][8]["reasons"][0]

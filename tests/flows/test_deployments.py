@@ -13,16 +13,19 @@ from flows.deployments import deployments
 def test_the_ui_forms_ask_for_what_each_flow_needs() -> None:
     forms = {d.name: d._parameter_openapi_schema.model_dump() for d in deployments()}
     run = forms["assessment-run"]
-    assert run["required"] == ["jurisdiction", "cohort", "cycle", "files", "actor"]
-    assert run["properties"]["actor"]["type"] == "string"  # a text field to fill in, with no default
-    assert "default" not in run["properties"]["actor"]
+    assert run["required"] == ["jurisdiction", "cohort", "cycle", "files"]
+    # a run from the UI acts as the person who serves it: the actor field is left empty there
+    assert run["properties"]["actor"]["type"] == "string"
+    assert "Leave empty in the Prefect UI" in run["properties"]["actor"]["description"]
     assert run["properties"]["cycle"]["description"] == "baseline, midpoint or final."
     assert run["properties"]["cycle"]["enum"] == ["baseline", "midpoint", "final"]  # a list to pick from
     assert run["properties"]["files"]["type"] == "array"
     build = forms["roadmap-build"]
     assert build["properties"]["formats"]["default"] == "pdf,xlsx,html"
-    assert build["required"] == ["jurisdiction", "cohort", "actor"]
+    assert build["required"] == ["jurisdiction", "cohort"]
     assert "administrator" not in build["properties"]["actor"]["description"]
+    session = forms["session-4"]
+    assert session["required"] == ["jurisdiction", "cohort"] and "held_on" in session["properties"]
     assert "inside the application's output folder" in build["properties"]["out"]["description"]
 
 

@@ -225,9 +225,9 @@ def test_a_flow_run_that_names_nobody_is_refused_whoever_the_server_acts_as(
 def test_a_flow_called_without_an_actor_does_not_run(cast: Cast, tmp_path: Path) -> None:
     from flows.roadmap_build import roadmap_build
 
-    nobody: dict[str, Any] = {}
-    with pytest.raises(TypeError, match="missing a required argument: 'actor'"):
-        roadmap_build(cast.alder, cast.cohort, "html", str(tmp_path / "roadmaps"), **nobody)
+    with pytest.raises(ValidationFailed) as refused:
+        roadmap_build(cast.alder, cast.cohort, "html", str(tmp_path / "roadmaps"))
+    assert "actor: the email of the person building the roadmap is required" in str(refused.value)
     assert versions() == [] and not (tmp_path / "roadmaps").exists()
 
 
@@ -272,6 +272,7 @@ def from_a_deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "output"
     monkeypatch.setenv("ACCELERATOR_OUTPUT_DIR", str(folder))
     monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__ID", str(uuid.uuid4()))
+    monkeypatch.setenv("ACCELERATOR_ACTOR", Cast().alder_manager)  # who serves the deployments
     get_settings.cache_clear()
     return folder
 

@@ -76,7 +76,7 @@ def test_entities_in_a_part_read_on_opening_are_refused_too(fill: Callable[..., 
 
     path = rewrite_part(fill(), tmp_path / "alice.xlsx", "xl/workbook.xml", declare)
     [problem] = problems_in(path)
-    assert problem.startswith(UNREADABLE + "it declares XML entities"), problem
+    assert problem.startswith(UNREADABLE + "its part xl/workbook.xml declares XML entities"), problem
 
 
 @pytest.mark.parametrize(("spelled", "shown"), [("NaN", "nan"), ("INF", "inf"), ("-Infinity", "-inf")])

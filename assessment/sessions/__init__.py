@@ -1,0 +1,2 @@
+"""The nine sessions: readiness, deliverables, session records, the team commitment, candidate
+process changes and the cohort board."""
