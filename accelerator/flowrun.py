@@ -134,9 +134,16 @@ def run_flow(start: Callable[[], T], what: str | None = None) -> T:
     from accelerator.output import err_console
 
     configure_prefect()
+    from prefect.settings import temporary_settings
+
     try:
         # Without a server Prefect first starts a temporary one (10-20 s): say so, and how to avoid it.
-        with err_console.status(f"{what} (a Prefect flow)...") if what else nullcontext():
+        # A run in the terminal needs no heartbeat (it tells a server a worker's run still lives, and the
+        # person watching sees that); without one, a run does not wait up to a second for it to stop.
+        with (
+            err_console.status(f"{what} (a Prefect flow)...") if what else nullcontext(),
+            temporary_settings(updates={"flows.heartbeat_frequency": None}),
+        ):
             note = temporary_server_note()
             if note:
                 err_console.print(escape(note), soft_wrap=True)
