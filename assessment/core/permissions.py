@@ -51,6 +51,9 @@ class Record(StrEnum):
     session_record = "session_record"
     commitment = "commitment"
     process_change = "process_change"
+    place_metric = "place_metric"
+    spending = "spending"
+    anchor_commitment = "anchor_commitment"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,21 @@ ACCESS: dict[Record, Access] = {
     Record.commitment: Access(read=EVERY_ROLE, write=(R.equity_program_manager,)),
     # candidate process changes: proposed, scored and ranked by the team (session 3)
     Record.process_change: PLANNING,
+    # place-level health equity metrics and the counties a jurisdiction covers (session 5)
+    Record.place_metric: Access(
+        read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
+        write=(R.equity_program_manager, R.alliance_lead),
+    ),
+    # contracts, payments and vendors imported, and the impact-spending baseline (session 6)
+    Record.spending: Access(
+        read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
+        write=(R.procurement_officer, R.finance, R.equity_program_manager),
+    ),
+    # anchor commitments to hire, buy, invest and partner locally (session 7)
+    Record.anchor_commitment: Access(
+        read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
+        write=(R.equity_program_manager, R.executive_lead, R.procurement_officer),
+    ),
 }
 
 Action = Literal["read", "write"]
