@@ -107,8 +107,7 @@ def demo(
 
 
 def serve() -> None:
-    """Offer the assessment run, the roadmap build, the nine sessions and the journey as forms in the
-    Prefect UI, run as the person who starts this (needs a running Prefect server)."""
+    """Offer the runs, the nine sessions and the journey as Prefect UI forms, run as you (needs a Prefect server)."""
     import os
 
     from accelerator.flowrun import configure_prefect
