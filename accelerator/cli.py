@@ -25,12 +25,16 @@ GROUPS = {
     "assessment": "accelerator.commands.assessment",
     "barrier": "accelerator.commands.barriers",
     "change": "accelerator.commands.changes",
+    "commitment": "accelerator.commands.commitments",
     "community": "accelerator.commands.community",
+    "equity": "accelerator.commands.equity",
     "goal": "accelerator.commands.goals",
     "journey": "accelerator.commands.journey",
+    "metrics": "accelerator.commands.metrics",
     "roadmap": "accelerator.commands.roadmap",
     "server": "accelerator.commands.server",
     "session": "accelerator.commands.sessions",
+    "spend": "accelerator.commands.spend",
 }
 SETUP_WORDS = ("init", "cohort", "jurisdiction", "person", "team")
 SINGLE_WORDS = ("whoami", "demo", "serve", "status")

@@ -211,23 +211,64 @@ def cohort_reschedule(
     print_sessions(done.sessions, moved={m.number for m in done.moved})
 
 
+CountyFipsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--county-fips",
+        help="A county the jurisdiction covers, by its 5-digit FIPS code (Los Angeles County is 06037); repeat "
+        "for each county. Its census tracts are the jurisdiction's places for health equity metrics.",
+    ),
+]
+
+
 @jurisdiction_app.command("add")
 def jurisdiction_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Jurisdiction name, e.g. 'Alder County'.")],
     kind: Annotated[str, typer.Option(help="county or city.")] = "county",
     region: Annotated[str, typer.Option(help="Region.")] = "",
+    county_fips: CountyFipsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add a local health jurisdiction."""
-    from assessment.cohorts.jurisdictions import add_jurisdiction
+    from assessment.cohorts.jurisdictions import add_jurisdiction, county_codes_of, get_jurisdiction
 
     with acting(ctx) as (session, actor):
-        jurisdiction = add_jurisdiction(session, actor, name, kind, region)
+        jurisdiction = add_jurisdiction(session, actor, name, kind, region, county_fips or [])
+        counties = county_codes_of(session, get_jurisdiction(session, jurisdiction.name))
     if as_json:
-        print_json(jurisdiction)
+        print_json({**jurisdiction.model_dump(mode="json"), "county_fips": counties})
         return
-    console.print(f"Added jurisdiction [bold]{escape(jurisdiction.name)}[/] ({jurisdiction.kind}).")
+    covers = f", covering county FIPS {', '.join(counties)}" if counties else ""
+    console.print(f"Added jurisdiction [bold]{escape(jurisdiction.name)}[/] ({jurisdiction.kind}{covers}).")
+
+
+@jurisdiction_app.command("update")
+def jurisdiction_update(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Jurisdiction name, e.g. 'Alder County'.")],
+    county_fips: CountyFipsOption = None,
+    note: Annotated[str, typer.Option(help="Why (kept in the jurisdiction's history).")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Record the counties a jurisdiction covers (replacing those recorded): its program manager, an alliance lead
+    or an admin."""
+    from assessment.cohorts.jurisdictions import set_counties
+
+    if not county_fips:
+        raise typer.BadParameter(
+            "Nothing to change: give --county-fips CODE (repeat it for each county).", param_hint="--county-fips"
+        )
+    with acting(ctx) as (session, actor):
+        done = set_counties(session, actor, name, county_fips, note)
+    if as_json:
+        print_json(done)
+        return
+    if not done.changed:
+        console.print(f"{escape(done.jurisdiction)} already covers county FIPS {', '.join(done.county_fips)}.")
+        return
+    was = f" (was {', '.join(done.previous)})" if done.previous else ""
+    console.print(f"{escape(done.jurisdiction)} now covers county FIPS {', '.join(done.county_fips)}{was}.")
 
 
 @jurisdiction_app.command("list")

@@ -12,14 +12,19 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from assessment.anchor.models import AnchorCategory, AnchorCommitment, CommitmentStatus
+from assessment.anchor.progress import is_measurable
 from assessment.barriers.models import Barrier, BarrierInput, BarrierStatus
 from assessment.cohorts.models import Cohort, Jurisdiction, Person, RoleAssignment, Team
 from assessment.community.models import CommunityInput, EngagementRecord
 from assessment.core.permissions import Role
 from assessment.goals.models import Goal, GoalBarrier, GoalStatus, Milestone
+from assessment.metrics.service import metrics_imported
 from assessment.roadmap.models import RoadmapVersion
 from assessment.selfassessment.models import Assessment, Cycle
 from assessment.sessions.models import ProcessChange, SessionRecord, TeamCommitment
+from assessment.spending.models import SpendContract, VendorGroup
+from assessment.spending.service import baseline_of
 
 # The cross-departmental roles an Equity Change Team must cover (session 1's roster check).
 REQUIRED_ROLES = (Role.executive_lead, Role.equity_program_manager, Role.procurement_officer, Role.finance)
@@ -284,6 +289,94 @@ def goals_barriers_reviewed(session: Session, at: TeamAt) -> Fact:
     return Fact(True, "every goal and barrier has moved since it was set")
 
 
+def anchor_commitments(session: Session, at: TeamAt) -> Fact:
+    query = select(AnchorCommitment).where(AnchorCommitment.team_id == at.team.id)
+    commitments = list(session.exec(query.order_by(col(AnchorCommitment.id))))
+    measurable = [c for c in commitments if is_measurable(c)]
+    if measurable:
+        kinds = ", ".join(k.value for k in AnchorCategory if k.value in {c.category for c in measurable})
+        return Fact(True, f"{len(measurable)} anchor commitment(s) with a measurable target ({kinds})")
+    open_ = [c for c in commitments if c.status != CommitmentStatus.dropped.value]
+    if not open_:
+        said = "every anchor commitment is dropped" if commitments else "no anchor commitment is made"
+        return Fact(False, said, f"make one with `accelerator commitment add {at.where} --category hire ...`")
+    return Fact(
+        False,
+        f"no anchor commitment has a baseline to measure its target from (commitment {open_[0].id} has none)",
+        f"add it with `accelerator commitment update {open_[0].id} --baseline VALUE`",
+    )
+
+
+def impact_spending_baseline(session: Session, at: TeamAt) -> Fact:
+    baseline = baseline_of(session, at.team.id)
+    if baseline is None:
+        query = select(func.count()).select_from(SpendContract).where(SpendContract.jurisdiction_id == at.place.id)
+        imported = _count(session, query)
+        if not imported:
+            return Fact(
+                False,
+                "no contracting data is imported",
+                f'import it with `accelerator spend import --jurisdiction "{at.place.name}" FILE` (a spreadsheet '
+                "from `accelerator spend template`, a .csv, or OCDS JSON)",
+            )
+        return Fact(
+            False,
+            f"{imported} contract(s) are imported but no baseline is recorded",
+            f"record it with `accelerator spend baseline {at.where}`",
+        )
+    contracts = sum(p.contracts for p in baseline.figures.periods)
+    periods = ", ".join(p.period for p in baseline.figures.periods)
+    return Fact(
+        True,
+        f"impact-spending baseline of {contracts} contract(s) ({periods}) recorded {baseline.recorded_at:%Y-%m-%d}",
+    )
+
+
+def impact_spending_shares(session: Session, at: TeamAt) -> Fact:
+    baseline = baseline_of(session, at.team.id)
+    if baseline is None or not baseline.figures.periods:
+        return impact_spending_baseline(session, at)
+    last = baseline.figures.periods[-1]
+    groups = (VendorGroup.small, VendorGroup.local, VendorGroup.cbo)
+    known = [(g.label, g.dollar_share) for g in last.groups if g.group in groups and g.dollar_share is not None]
+    if not known:
+        return Fact(
+            False,
+            f"the baseline's data ({last.period}) does not say which vendors are small, local or community-based",
+            "add those yes/no columns to the spending spreadsheet, import it again and record the baseline with "
+            f"`accelerator spend baseline {at.where} --replace`",
+        )
+    return Fact(
+        True, f"{last.period}: " + ", ".join(f"{share * 100:.1f}% of dollars to {label}" for label, share in known)
+    )
+
+
+def payment_timeliness(session: Session, at: TeamAt) -> Fact:
+    baseline = baseline_of(session, at.team.id)
+    if baseline is None or not baseline.figures.periods:
+        return impact_spending_baseline(session, at)
+    last = baseline.figures.periods[-1]
+    if last.median_days_to_payment is None:
+        return Fact(
+            False,
+            f"days to payment are not known for {last.period}: the data has no invoice dates (OCDS has none)",
+            "import a spreadsheet of payments with Invoiced on and Paid on, then record the baseline with "
+            f"`accelerator spend baseline {at.where} --replace`",
+        )
+    said = (
+        f"{last.period}: median {last.median_days_to_payment:.1f} days from invoice to payment (90th percentile "
+        f"{last.p90_days_to_payment})"
+    )
+    if last.advance_share is not None:
+        said += f", {last.advance_share * 100:.1f}% of contracts with an advance payment"
+    return Fact(True, said)
+
+
+def equity_metrics_profile(session: Session, at: TeamAt) -> Fact:
+    """Session 5: a place metric (the Healthy Places Index, ...) imported for the jurisdiction's tracts."""
+    return Fact(*metrics_imported(session, at.place))
+
+
 def not_tracked_yet(what: str) -> Check:
     """A deliverable the product does not hold yet (sessions 5-9's content comes later): the team
     records it in the session's notes."""
@@ -310,11 +403,11 @@ FACTS: dict[str, Check] = {
     "smart_goals": smart_goals,
     "action_roadmap": action_roadmap,
     "goals_barriers_reviewed": goals_barriers_reviewed,
-    "equity_metrics_profile": not_tracked_yet("the equity metrics profile"),
-    "impact_spending_baseline": not_tracked_yet("the impact-spending baseline"),
-    "impact_spending_shares": not_tracked_yet("the share of spending to small and local organizations"),
-    "payment_timeliness": not_tracked_yet("days to payment"),
-    "anchor_commitments": not_tracked_yet("the anchor commitments"),
+    "equity_metrics_profile": equity_metrics_profile,
+    "impact_spending_baseline": impact_spending_baseline,
+    "impact_spending_shares": impact_spending_shares,
+    "payment_timeliness": payment_timeliness,
+    "anchor_commitments": anchor_commitments,
     "regional_barrier_ranking": not_tracked_yet("the regional barrier ranking"),
     "regional_recommendation": not_tracked_yet("the regional recommendation"),
     "impact_report": not_tracked_yet("the jurisdiction impact report"),
