@@ -45,6 +45,33 @@ def fill_workbooks(template: Path, folder: Path) -> None:
         )
 
 
+def write_data_files(folder: Path) -> None:
+    """The files a team brings to sessions 5 and 6: the Healthy Places Index of its tracts, and its
+    contracts and payments, both as they are published or exported."""
+    from tests.metrics.helpers import HPI_HEADER, HPI_ROWS
+    from tests.metrics.helpers import write_csv as write_metrics
+    from tests.spending.helpers import row
+    from tests.spending.helpers import write_csv as write_spending
+
+    write_metrics(folder / "hpi.csv", HPI_HEADER, HPI_ROWS)
+    write_spending(
+        folder / "alder-spending.csv",
+        [
+            row(contract_id="PO-1", vendor="Healthy Roots Collective", tract="06037101110", zip=""),
+            row(
+                contract_id="PO-2",
+                vendor="Bright Consulting",
+                contract_amount=40000,
+                payment_amount=40000,
+                cbo="no",
+                small="no",
+                tract="06037101400",
+                zip="",
+            ),
+        ],
+    )
+
+
 def test_the_tour_has_the_commands_it_promises() -> None:
     commands = tour_commands()
     assert commands[0].startswith("accelerator init")
@@ -61,6 +88,8 @@ def test_every_command_of_the_tour_runs_as_written(tmp_path: Path) -> None:
         ACCELERATOR_DATA_DIR=str(tmp_path / "data"),
     )
     for command in tour_commands():
+        if ("hpi.csv" in command or "spending.csv" in command) and not (tmp_path / "hpi.csv").exists():
+            write_data_files(tmp_path)
         if "filled/" in command and not (tmp_path / "filled").exists():
             (tmp_path / "filled").mkdir()
             fill_workbooks(tmp_path / "alder-baseline.xlsx", tmp_path / "filled")
