@@ -1,10 +1,14 @@
-"""`make demo`: a fictional cohort set up, workbooks filled and every assessment run, in one process."""
+"""`make demo`: a fictional cohort set up, workbooks filled, every assessment run and roadmap built
+in one process, two teams' sessions run one by one and two teams walked through their journey on
+a Prefect server (``accelerator.demo_journeys``)."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,10 +24,12 @@ from accelerator.demo_cast import (
     GOALS,
     REGION,
     TEAMS,
+    DemoTeam,
     answers_for,
     manager_of,
     officer_of,
 )
+from accelerator.demo_journeys import JOURNEY_TEAMS, DemoJourney, DemoPrefect, Prepared, demo_prefect, walk_journeys
 from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
@@ -32,8 +38,8 @@ if TYPE_CHECKING:
 
 
 def run_demo(out: str, as_json: bool = False) -> None:
-    """Set up the demo cohort, fill and run every team's workbooks, print the summary and paths
-    (with ``as_json``, one JSON document of what was made and where)."""
+    """Set up the demo cohort, fill and run every team's workbooks, walk two teams' journeys, print
+    the summary, the board and paths (with ``as_json``, one JSON document of what was made and where)."""
     folder = Path(out).resolve()
     if folder.exists():
         shutil.rmtree(folder)
@@ -47,35 +53,57 @@ def run_demo(out: str, as_json: bool = False) -> None:
 
     get_settings.cache_clear()
     engine_for.cache_clear()
-    if not as_json:
-        console.print(f"Setting up a fictional cohort in [bold]{escape(database)}[/] ...")
-    set_stage()
-    plan_work()
-    summaries, roadmaps = run_flows(folder)
-    shown = cohort_board()
+
+    def say(line: str) -> None:
+        if not as_json:
+            console.print(escape(line), highlight=False, soft_wrap=True)
+
+    # the server starts in the background while the cohort is set up
+    with demo_prefect(folder) as prefect:
+        if prefect.own is None:
+            say(f"Using the Prefect server `accelerator server start` started, at {prefect.api_url}.")
+        else:
+            say(
+                f"Starting a Prefect server of the demo's own on port {prefect.own.port} (its home: {prefect.home}) ..."
+            )
+        say(f"Setting up a fictional cohort in {database} ...")
+        set_stage()
+        plan_work()
+        prepare_sessions()
+        written = write_workbooks(folder / "workbooks", PLANS)
+        took = prefect.wait()
+        if prefect.own is not None:
+            say(f"The Prefect server answers at {prefect.own.url} (after {took:.0f} s more).")
+        summaries, roadmaps, journeys = run_flows(folder, written, prefect, say)
+        shown = cohort_board()
+    export_inventories(folder / "barriers")
+    made = {
+        "cohort": COHORT,
+        "database": str(database),
+        "workbooks": str(folder / "workbooks"),
+        "roadmaps": str(folder / "roadmaps"),
+        "barriers": str(folder / "barriers"),
+        "assessments": [
+            {"jurisdiction": s.jurisdiction, "cycle": s.cycle.value, "score": s.result.overall.score} for s in summaries
+        ],
+        "roadmap_files": [f for built in roadmaps for f in list_of(built["files"])],
+        "board": shown.model_dump(mode="json"),
+        "journeys": [j.model_dump(mode="json") for j in journeys],
+    }
+    # what the demo made, for scripts: the same document --json prints
+    (folder / "demo.json").write_text(json.dumps(made, ensure_ascii=False, indent=2), encoding="utf-8")
     if as_json:
-        print_json(
-            {
-                "cohort": COHORT,
-                "database": str(database),
-                "workbooks": str(folder / "workbooks"),
-                "roadmaps": str(folder / "roadmaps"),
-                "barriers": str(folder / "barriers"),
-                "assessments": [
-                    {"jurisdiction": s.jurisdiction, "cycle": s.cycle.value, "score": s.result.overall.score}
-                    for s in summaries
-                ],
-                "roadmap_files": [f for built in roadmaps for f in list_of(built["files"])],
-                "board": shown.model_dump(mode="json"),
-            }
-        )
+        print_json(made)
         return
+    console.print()
     print_cohort(summaries)
     print_plans(roadmaps)
     console.print()
     from accelerator.commands.sessions import print_board
 
     print_board(shown)
+    console.print()
+    print_journeys(journeys, prefect, database)
     console.print()
     console.print("[bold]Where things are[/]")
     console.print(f"  database:   {escape(database)}")
@@ -84,6 +112,8 @@ def run_demo(out: str, as_json: bool = False) -> None:
     console.print(
         f"  barriers:   {escape(folder / 'barriers')}  (each team's inventory spreadsheet, to edit and import)"
     )
+    console.print(f"  journeys:   {escape(prefect.home)}  (what each `accelerator serve` printed)")
+    console.print(f"  all of it:  {escape(folder / 'demo.json')}  (what the demo made, as JSON)")
     console.print(
         f"  try:        ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator "
         f'--actor {ALLIANCE_LEAD[0]} assessment show --jurisdiction "Alder County" --cohort "{COHORT}"',
@@ -110,9 +140,67 @@ def set_stage() -> None:
                 add_person(session, admin, email, name, role, team.jurisdiction)
 
 
-def run_flows(folder: Path) -> tuple[list[RunSummary], list[dict[str, object]]]:
-    """Every team's assessment runs, then every team's roadmap build, in one Prefect process."""
+Plan = tuple[DemoTeam, str, float]  # a team, a cycle, where its answers centre
+PLANS: list[Plan] = [(team, "baseline", team.profile) for team in TEAMS]
+PLANS += [(team, "midpoint", team.profile + 0.6) for team in TEAMS[:2]]  # two teams already moved
+
+
+def run_flows(
+    folder: Path, written: dict[tuple[str, str], list[str]], prefect: DemoPrefect, say: Callable[[str], None]
+) -> tuple[list[RunSummary], list[dict[str, object]], list[DemoJourney]]:
+    """In one Prefect process, the assessment runs and roadmap builds of the teams holding their
+    sessions one by one, then those sessions; then the journey teams' journeys, which score their
+    baseline workbooks (each team's roadmap built before its session 4)."""
     from accelerator.flowrun import run_flow
+
+    by_journey = [(team, cycle) for team, cycle, _ in PLANS if team in JOURNEY_TEAMS]
+    one_by_one = [team for team in TEAMS if team not in JOURNEY_TEAMS]
+    done: dict[tuple[str, str], RunSummary] = {}
+    roadmaps: dict[str, dict[str, object]] = {}
+
+    def build_roadmap(team: DemoTeam) -> dict[str, object]:
+        from flows.roadmap_build import roadmap_build
+
+        built: dict[str, object] = roadmap_build(
+            team.jurisdiction, COHORT, "pdf,xlsx,html", str(folder / "roadmaps"), actor=manager_of(team)
+        )
+        roadmaps[team.jurisdiction] = built
+        return built
+
+    def before_roadmap(team: DemoTeam) -> str | None:
+        if team.jurisdiction in roadmaps:
+            return None
+        built = build_roadmap(team)
+        return f"action roadmap v{built['version']} built (roadmap build) in {folder / 'roadmaps'}"
+
+    def other_flows() -> Prepared:
+        from flows.assessment_run import assessment_run
+
+        runs = [(team, cycle) for team, cycle, _ in PLANS if (team, cycle) not in by_journey]
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Running assessment runs and roadmap builds", total=len(runs) + len(one_by_one))
+            for team, cycle in runs:
+                files = written[team.jurisdiction, cycle]
+                done[team.jurisdiction, cycle] = assessment_run(
+                    team.jurisdiction, COHORT, cycle, files, actor=manager_of(team)
+                )
+                progress.advance(task)
+            for team in one_by_one:
+                build_roadmap(team)
+                progress.advance(task)
+        run_sessions(one_by_one, folder / "session-output")
+        return Prepared(
+            {team.jurisdiction: written[team.jurisdiction, cycle] for team, cycle in by_journey}, before_roadmap
+        )
+
+    journeys = run_flow(lambda: walk_journeys(prefect, folder, other_flows, say))
+    summaries = [done.get((team.jurisdiction, cycle)) or stored_result(team, cycle) for team, cycle, _ in PLANS]
+    return summaries, [roadmaps[team.jurisdiction] for team in TEAMS], journeys
+
+
+def write_workbooks(folder: Path, plans: list[Plan]) -> dict[tuple[str, str], list[str]]:
+    """A template and each member's filled workbook, per team and cycle (in plan order: the answers
+    are drawn from one seeded sequence); the filled ones' paths."""
     from assessment.selfassessment.rubric import load_rubric
     from assessment.selfassessment.shapes import RespondentInfo, WorkbookContext
     from assessment.selfassessment.template import fill_workbook, write_template
@@ -120,65 +208,49 @@ def run_flows(folder: Path) -> tuple[list[RunSummary], list[dict[str, object]]]:
     rubric = load_rubric()
     ids = [i.id for i in rubric.indicators]
     rnd = random.Random(2026)
-    plans = [(team, "baseline", team.profile) for team in TEAMS]
-    plans += [(team, "midpoint", team.profile + 0.6) for team in TEAMS[:2]]  # two teams already moved
-    workbooks = folder / "workbooks"
-
-    def start() -> tuple[list[RunSummary], list[dict[str, object]]]:
-        from flows.assessment_run import assessment_run
-        from flows.roadmap_build import roadmap_build
-
-        done, built = [], []
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("Running assessment runs and roadmap builds", total=len(plans) + len(TEAMS))
-            for team, cycle, profile in plans:
-                context = WorkbookContext(jurisdiction=team.jurisdiction, cohort=COHORT, cycle=cycle)
-                slug = team.jurisdiction.lower().replace(" ", "-")
-                template = write_template(rubric, workbooks / f"{slug}-{cycle}-template.xlsx", context)
-                files = []
-                for email, name, role in team.people:
-                    filled = workbooks / f"{slug}-{cycle}-{email.split('@')[0]}.xlsx"
-                    fill_workbook(
-                        template,
-                        filled,
-                        RespondentInfo(name=name, email=email, role=role),
-                        answers_for(ids, profile, rnd),
-                        {ids[0]: "Written policy adopted 2025; see board minutes."},
-                    )
-                    files.append(str(filled))
-                done.append(assessment_run(team.jurisdiction, COHORT, cycle, files, actor=manager_of(team)))
-                progress.advance(task)
-            for team in TEAMS:
-                built.append(
-                    roadmap_build(
-                        team.jurisdiction, COHORT, "pdf,xlsx,html", str(folder / "roadmaps"), actor=manager_of(team)
-                    )
-                )
-                progress.advance(task)
-            run_sessions(folder / "sessions")
-        return done, built
-
-    summaries, roadmaps = run_flow(start)
-    export_inventories(folder / "barriers")
-    return summaries, roadmaps
+    written = {}
+    for team, cycle, profile in plans:
+        context = WorkbookContext(jurisdiction=team.jurisdiction, cohort=COHORT, cycle=cycle)
+        slug = team.jurisdiction.lower().replace(" ", "-")
+        template = write_template(rubric, folder / f"{slug}-{cycle}-template.xlsx", context)
+        files = []
+        for email, name, role in team.people:
+            filled = folder / f"{slug}-{cycle}-{email.split('@')[0]}.xlsx"
+            fill_workbook(
+                template,
+                filled,
+                RespondentInfo(name=name, email=email, role=role),
+                answers_for(ids, profile, rnd),
+                {ids[0]: "Written policy adopted 2025; see board minutes."},
+            )
+            files.append(str(filled))
+        written[team.jurisdiction, cycle] = files
+    return written
 
 
-def run_sessions(folder: Path) -> None:
-    """Each team signs its commitment, proposes and scores a process change, and runs sessions 1-4
-    in order as far as it is ready (some teams are further along than others)."""
+def stored_result(team: DemoTeam, cycle: str) -> RunSummary:
+    """A cycle's result as stored (the journey's assessment run scored it)."""
+    from assessment.cohorts.people import resolve_actor
+    from assessment.core.db import transaction
+    from assessment.selfassessment.service import show
+
+    with transaction() as session:
+        return show(session, resolve_actor(session, manager_of(team)), team.jurisdiction, COHORT, cycle)
+
+
+def prepare_sessions() -> None:
+    """Each team signs its commitment (one team still lacks a signature) and proposes and scores a
+    process change."""
     from assessment.cohorts.people import resolve_actor
     from assessment.core.db import transaction
     from assessment.sessions.changes import propose_change, score_change
     from assessment.sessions.commitments import record_commitment
-    from assessment.sessions.service import readiness
     from assessment.sessions.shapes import ChangeCreate, ChangeScores
-    from flows.sessions import SESSION_FLOWS
 
     for number, team in enumerate(TEAMS):
-        manager = manager_of(team)
         with transaction() as session:
-            actor = resolve_actor(session, manager)
-            for email, _, _ in team.people[: len(team.people) - number % 2]:  # one team still lacks a signature
+            actor = resolve_actor(session, manager_of(team))
+            for email, _, _ in team.people[: len(team.people) - number % 2]:
                 record_commitment(session, actor, team.jurisdiction, COHORT, email, date(2026, 3, 2))
             change = ChangeCreate(
                 title="Advance payment of 25% on signing for CBO contracts under $250,000",
@@ -191,6 +263,18 @@ def run_sessions(folder: Path) -> None:
                 proposed.id,
                 ChangeScores(equity_impact=5, feasibility=4 - number % 3, time_to_effect=3, community_input=4),
             )
+
+
+def run_sessions(teams: list[DemoTeam], folder: Path) -> None:
+    """Each of ``teams`` runs sessions 1-4 one by one (`accelerator session run`), in order as far as
+    it is ready."""
+    from assessment.cohorts.people import resolve_actor
+    from assessment.core.db import transaction
+    from assessment.sessions.service import readiness
+    from flows.sessions import SESSION_FLOWS
+
+    for team in teams:
+        manager = manager_of(team)
         for session_number in (1, 2, 3, 4):
             with transaction() as session:
                 ready = readiness(session, resolve_actor(session, manager), session_number, team.jurisdiction, COHORT)
@@ -381,3 +465,31 @@ def print_plans(roadmaps: list[dict[str, object]]) -> None:
             escape(names),
         )
     console.print(table)
+
+
+def print_journeys(journeys: list[DemoJourney], prefect: DemoPrefect, database: Path) -> None:
+    """Where each journey is: its run, its state, the sessions recorded and what it waits for."""
+    server = "the demo's own server, stopped" if prefect.own is not None else f"the server at {prefect.api_url}"
+    table = Table(title=f"Journeys (Prefect flow runs on {server})", title_justify="left")
+    for column in ("Jurisdiction", "Run", "State", "Recorded", "Waits at"):
+        table.add_column(column)
+    for journey in journeys:
+        table.add_row(
+            escape(journey.jurisdiction),
+            escape(journey.name),
+            escape(journey.state),
+            ", ".join(map(str, journey.recorded)) or "none",
+            escape(f"session {journey.session}: asks {journey.waiting_for}" if journey.session else "nothing"),
+        )
+    console.print(table)
+    for journey in journeys:
+        at = f"waits at session {journey.session}, where it asks {journey.waiting_for}" if journey.session else "ended"
+        console.print(f"{escape(journey.jurisdiction)}: the journey {escape(at)}.")
+    if prefect.own is None and journeys:  # they wait on a server that keeps running: say how to see one
+        first = next(team for team in JOURNEY_TEAMS if team.jurisdiction == journeys[0].jurisdiction)
+        console.print(
+            f"  see one:    PREFECT_API_URL={escape(prefect.api_url)} ACCELERATOR_DATABASE_URL=sqlite:///"
+            f"{escape(database)} .venv/bin/accelerator --actor {manager_of(first)} journey status "
+            f'--jurisdiction "{escape(first.jurisdiction)}" --cohort "{COHORT}"',
+            soft_wrap=True,
+        )

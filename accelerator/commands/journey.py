@@ -190,9 +190,9 @@ def status(
     ctx: typer.Context, jurisdiction: JurisdictionOption, cohort: CohortOption, as_json: JsonOption = False
 ) -> None:
     """The team's latest journey run: its state, the session it is at and, when suspended, what it waits for."""
+    url = prefect_api()  # before Prefect loads: it reads which server to use once
     from flows.journey import PAUSE_KEY
 
-    url = prefect_api()
     place, group, progress = team(ctx, jurisdiction, cohort)
     with prefect_client(url) as client:
         runs = journey_runs(client, place, group)

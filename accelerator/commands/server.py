@@ -162,17 +162,19 @@ def say(sentence: str, as_json: bool, found: ServerStatus) -> None:
 def starting(earlier: ServerRecord | None, port: int) -> tuple[ServerRecord, Callable[[], bool]]:
     """The server to wait for and how to tell it ended: the recorded one if its process still runs
     (it is starting), else a new one."""
+    from assessment.core.settings import get_settings
+
     if earlier is not None and still_running(earlier):
         return earlier, lambda: not still_running(earlier)
-    server, process = launch(port)
+    server, process = launch(port, get_settings().prefect_home)
+    record(server)
     return server, lambda: process.poll() is not None
 
 
-def launch(port: int) -> tuple[ServerRecord, subprocess.Popen[bytes]]:
-    """Start ``prefect server start`` in a session of its own (it outlives this command) and record it."""
+def launch(port: int, home: Path) -> tuple[ServerRecord, subprocess.Popen[bytes]]:
+    """Start ``prefect server start`` in a session of its own (it outlives this command), its home
+    (settings, SQLite database, log) in ``home``."""
     import socket
-
-    from assessment.core.settings import get_settings
 
     api_url = f"http://{LOOPBACK}:{port}/api"
     with socket.socket() as probe:
@@ -181,7 +183,6 @@ def launch(port: int) -> tuple[ServerRecord, subprocess.Popen[bytes]]:
             probe.bind((LOOPBACK, port))
         except OSError:
             raise AcceleratorError(port_taken(port, answers(api_url))) from None
-    home = get_settings().prefect_home
     home.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -196,9 +197,7 @@ def launch(port: int) -> tuple[ServerRecord, subprocess.Popen[bytes]]:
             command, env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-    server = ServerRecord(port=port, pid=process.pid, home=home, started_at=datetime.now(UTC))
-    record(server)
-    return server, process
+    return ServerRecord(port=port, pid=process.pid, home=home, started_at=datetime.now(UTC)), process
 
 
 def port_taken(port: int, by_prefect: bool) -> str:

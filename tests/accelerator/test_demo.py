@@ -1,9 +1,11 @@
-"""`make demo` as a newcomer runs it: the whole fictional cohort, in its own process."""
+"""`make demo` as a newcomer runs it: the whole fictional cohort, in its own process, two teams
+walked through their journey on a Prefect server the demo starts and stops."""
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,20 +16,60 @@ from openpyxl import load_workbook
 ACCELERATOR = str(Path(sys.executable).with_name("accelerator"))
 
 
-@pytest.mark.slow
-def test_the_demo_runs_end_to_end_and_says_where_its_files_are(tmp_path: Path) -> None:
+def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A newcomer's environment: no settings of the application's or a Prefect server's, and a data
+    folder of the test's own (so no `accelerator server` of the developer's is found and used)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCELERATOR_", "PREFECT_API"))}
+    return {**env, "ACCELERATOR_DATA_DIR": str(tmp_path / "data"), **extra}
+
+
+def journey_states(out: Path) -> dict[str, str]:
+    """The journeys' states as the demo's Prefect server keeps them (what its UI shows once started again)."""
+    with sqlite3.connect(out / "prefect" / "prefect.db") as db:
+        rows = db.execute(
+            "SELECT flow_run.parameters, flow_run.state_name FROM flow_run JOIN flow ON flow.id = flow_run.flow_id "
+            "WHERE flow.name = 'accelerator-journey'"
+        ).fetchall()
+    return {json.loads(parameters)["jurisdiction"]: state for parameters, state in rows}
+
+
+@pytest.mark.slow
+def test_the_demo_runs_end_to_end_says_where_its_files_are_and_what_it_made(tmp_path: Path) -> None:
+    env = demo_env(tmp_path)
     out = tmp_path / "demo-output"
     done = subprocess.run(
         [ACCELERATOR, "demo", "--out", str(out)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
     for team in ("Alder County", "Juniper City", "Marigold County", "Tidewater City"):
         assert team in done.stdout
     assert "Where things are" in done.stdout and str(out / "roadmaps") in done.stdout
     assert "2026 Demo Cohort (fictional): the nine sessions" in done.stdout  # the cohort board
-    assert "Alder County: next, run session 5" in " ".join(done.stdout.split())
+    assert "Alder County: next, run session 5" in said
+
+    # a line per journey step: each question, the demo's answer, each session recorded
+    walked = [line for line in done.stdout.splitlines() if line.startswith("Marigold County")]
+    assert walked[0].startswith("Marigold County: journey started (run '")
+    assert walked[0].endswith("served as wei.chen@marigold.example.org)")
+    assert walked[1:5] == [
+        "Marigold County, session 1: asks who attended; answered: all 3 members",
+        "Marigold County, session 1: recorded",
+        "Marigold County, session 2: asks for the filled workbooks; answered: the 3 filled baseline workbooks in "
+        f"{out / 'workbooks'}",
+        "Marigold County, session 2: recorded",
+    ]
+    assert "Marigold County, session 5: asks who attended; left for the team, the journey waits" in walked
+    # where each journey is, at the end
+    assert "Marigold County: the journey waits at session 5, where it asks who attended." in said
+    assert (
+        "Tidewater City: the journey waits at session 4, where it asks which barriers go into the action roadmap."
+        in said
+    )
+    assert "Journeys (Prefect flow runs on the demo's own server, stopped)" in done.stdout
+    assert journey_states(out) == {"Marigold County": "Suspended", "Tidewater City": "Suspended"}
+
     roadmaps = sorted(p.suffix for p in (out / "roadmaps").iterdir())
     assert roadmaps == [".html"] * 4 + [".pdf"] * 4 + [".xlsx"] * 4
     inventory = load_workbook(out / "barriers" / "alder-county-barriers.xlsx")["Barriers"]
@@ -40,26 +82,55 @@ def test_the_demo_runs_end_to_end_and_says_where_its_files_are(tmp_path: Path) -
     assert tried.returncode == 0, tried.stderr  # the command the demo suggests runs as printed
     assert "Alder County" in tried.stdout
 
-
-@pytest.mark.slow
-def test_the_demo_with_json_prints_one_document_of_what_it_made(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCELERATOR_", "PREFECT_API"))}
-    out = tmp_path / "demo-output"
-    done = subprocess.run(
-        [ACCELERATOR, "demo", "--out", str(out), "--json"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    made = json.loads(done.stdout)
-    assert made["database"] == str(out / "accelerator.db") and len(made["assessments"]) == 6
+    # what it made, as the JSON document it writes (and prints with --json)
+    assert f"all of it:  {out / 'demo.json'}" in done.stdout
+    made = json.loads((out / "demo.json").read_text(encoding="utf-8"))
+    assert made["database"] == str(out / "accelerator.db")
+    scored = [(a["jurisdiction"], a["cycle"]) for a in made["assessments"]]
+    assert scored == [
+        ("Alder County", "baseline"),
+        ("Juniper City", "baseline"),
+        ("Marigold County", "baseline"),  # scored by its journey, from the workbooks it was given
+        ("Tidewater City", "baseline"),
+        ("Alder County", "midpoint"),
+        ("Juniper City", "midpoint"),
+    ]
     assert sorted(Path(f).suffix for f in made["roadmap_files"]) == [".html"] * 4 + [".pdf"] * 4 + [".xlsx"] * 4
-    board = made["board"]["teams"]
-    assert [t["jurisdiction"] for t in board] == ["Alder County", "Juniper City", "Marigold County", "Tidewater City"]
-    for team in board:  # every demo team held sessions 1-4; session 9 waits for the final assessment
-        assert [s["state"] for s in team["sessions"]][:4] == ["done"] * 4
+
+    journeys = {j["jurisdiction"]: j for j in made["journeys"]}
+    assert [(j["state"], j["recorded"], j["session"], j["waiting_for"]) for j in journeys.values()] == [
+        ("Suspended", [1, 2, 3, 4], 5, "who attended"),
+        ("Suspended", [1, 2, 3], 4, "which barriers go into the action roadmap"),
+    ]
+    marigold = [(s["session"], s["asked"], s["answered"]) for s in journeys["Marigold County"]["steps"]]
+    assert [(number, asked) for number, asked, _ in marigold] == [
+        (1, "who attended"),
+        (2, "for the filled workbooks"),
+        (4, "which barriers go into the action roadmap"),
+        (5, "who attended"),
+    ]
+    assert marigold[2][2].startswith("barriers ") and marigold[3][2] is None  # session 5's is left to the team
+
+    board = {t["jurisdiction"]: [s["state"] for s in t["sessions"]] for t in made["board"]["teams"]}
+    assert list(board) == ["Alder County", "Juniper City", "Marigold County", "Tidewater City"]
+    for team in ("Alder County", "Juniper City", "Marigold County"):  # sessions 1-4 held, one by one or by journey
+        assert board[team][:4] == ["done"] * 4
+    assert board["Tidewater City"][:4] == ["done", "done", "done", "ready"]  # its journey waits before session 4
+    for team in made["board"]["teams"]:  # session 9 waits for the final assessment
         assert team["sessions"][8]["state"] == "blocked"
         assert "final self-assessment is not scored" in team["sessions"][8]["reasons"][0]
+
+
+def test_a_prefect_server_that_cannot_start_is_said_in_one_sentence(tmp_path: Path) -> None:
+    env = demo_env(tmp_path, PREFECT_SERVER_DATABASE_CONNECTION_URL="nowhere://prefect")
+    out = tmp_path / "demo-output"
+    done = subprocess.run(
+        [ACCELERATOR, "demo", "--out", str(out)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    log = out / "prefect" / "server.log"
+    assert done.stderr.strip().splitlines() == [
+        f"Error: The demo's Prefect server stopped as it started; its log says why ({log})."
+    ]
+    assert "nowhere" in log.read_text()

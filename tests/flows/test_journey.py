@@ -1,6 +1,7 @@
-"""The team's journey: on a real Prefect server, served deployments act as the person serving them,
-a journey suspends for what the team must give, refuses a bad answer with its problems in the next
-form, and a resumed journey duplicates nothing. The journey's checks of an answer, without a server."""
+"""The team's journey: on a real Prefect server (its own database on PostgreSQL when one answers, as a
+region runs it), served deployments act as the person serving them, a journey suspends for what the
+team must give, refuses a bad answer with its problems in the next form, and a resumed journey
+duplicates nothing. The journey's checks of an answer, without a server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from psycopg import sql
 from sqlmodel import col, func, select
 
 from assessment.cohorts.people import resolve_actor
@@ -26,7 +29,7 @@ from assessment.selfassessment.models import Submission
 from assessment.sessions.models import SessionRecord
 from assessment.sessions.service import record_session
 from tests.cli import run_cli
-from tests.conftest import Cast
+from tests.conftest import POSTGRES_PROBLEM, POSTGRES_URL, Cast
 from tests.flows.test_assessment_run import filled
 from tests.flows.test_prefect_cli import PREFECT, free_port
 from tests.goals.test_service import barrier, set_goal, smart
@@ -61,13 +64,38 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A `prefect server start` of the module's own on a free loopback port (its database on SQLite in a
-    temporary PREFECT_HOME); its API's URL; stopped afterwards."""
+def prefect_database() -> Iterator[str | None]:
+    """A PostgreSQL database of the module's own for the Prefect server's runs, as a region runs it
+    (created here, dropped afterwards); None when no PostgreSQL answers: the server keeps SQLite."""
+    if POSTGRES_PROBLEM:
+        yield None
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(POSTGRES_URL)
+    name = f"prefect_test_{uuid.uuid4().hex[:12]}"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield server.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as db:
+            db.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory, prefect_database: str | None) -> Iterator[str]:
+    """A `prefect server start` of the module's own on a free loopback port, its database on
+    PostgreSQL when one answers (else SQLite in a temporary PREFECT_HOME); its API's URL; stopped
+    afterwards."""
     home = tmp_path_factory.mktemp("prefect-server")
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": url, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    if prefect_database is not None:
+        env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = prefect_database
     log = home / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(
@@ -278,6 +306,26 @@ def test_the_journey_waits_for_workbooks_refuses_bad_ones_and_duplicates_nothing
     assert counts() == ([(1, 1), (2, 1)], 1, 0)
     assert status()["state"] == "Completed"
     assert "waiting for input (session 2, workbooks)" in served.told()
+
+
+@pytest.mark.slow
+def test_the_prefect_server_keeps_its_runs_in_its_own_postgresql_database(
+    prefect_api: str, prefect_database: str | None
+) -> None:
+    if prefect_database is None:
+        pytest.skip(f"Prefect's own database on SQLite: no PostgreSQL answers at {POSTGRES_URL} ({POSTGRES_PROBLEM})")
+    import psycopg
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from sqlalchemy.engine import make_url
+
+    name = f"postgres-check-{uuid.uuid4().hex[:8]}"
+    with temporary_settings(updates={PREFECT_API_URL: prefect_api}), get_client(sync_client=True) as client:
+        client.create_flow_from_name(name)
+    database = make_url(prefect_database).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(database) as db:
+        stored = db.execute("SELECT name FROM flow WHERE name = %s", [name]).fetchall()
+    assert stored == [(name,)]
 
 
 # --- the journey's checks of an answer, without a server --------------------------------------------
