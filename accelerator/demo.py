@@ -30,6 +30,7 @@ from accelerator.demo_cast import (
     officer_of,
 )
 from accelerator.demo_journeys import JOURNEY_TEAMS, DemoJourney, DemoPrefect, Prepared, demo_prefect, walk_journeys
+from accelerator.demo_places import load_places_and_spending, print_places
 from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ def run_demo(out: str, as_json: bool = False) -> None:
         if prefect.own is not None:
             say(f"The Prefect server answers at {prefect.own.url} (after {took:.0f} s more).")
         summaries, roadmaps, journeys = run_flows(folder, written, prefect, say)
+        say("Importing each team's health equity metrics and a year of its contracts (sessions 5 and 6) ...")
+        places = load_places_and_spending(folder / "places")
         shown = cohort_board()
     export_inventories(folder / "barriers")
     made = {
@@ -89,6 +92,8 @@ def run_demo(out: str, as_json: bool = False) -> None:
         "roadmap_files": [f for built in roadmaps for f in list_of(built["files"])],
         "board": shown.model_dump(mode="json"),
         "journeys": [j.model_dump(mode="json") for j in journeys],
+        "places": str(folder / "places"),
+        "profiles": [p.model_dump(mode="json") for p in places],
     }
     # what the demo made, for scripts: the same document --json prints
     (folder / "demo.json").write_text(json.dumps(made, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -105,6 +110,8 @@ def run_demo(out: str, as_json: bool = False) -> None:
     console.print()
     print_journeys(journeys, prefect, database)
     console.print()
+    print_places(places)
+    console.print()
     console.print("[bold]Where things are[/]")
     console.print(f"  database:   {escape(database)}")
     console.print(f"  workbooks:  {escape(folder / 'workbooks')}  (a blank template and 3 filled ones per team)")
@@ -113,6 +120,7 @@ def run_demo(out: str, as_json: bool = False) -> None:
         f"  barriers:   {escape(folder / 'barriers')}  (each team's inventory spreadsheet, to edit and import)"
     )
     console.print(f"  journeys:   {escape(prefect.home)}  (what each `accelerator serve` printed)")
+    console.print(f"  places:     {escape(folder / 'places')}  (each team's metrics and spending files, as imported)")
     console.print(f"  all of it:  {escape(folder / 'demo.json')}  (what the demo made, as JSON)")
     console.print(
         f"  try:        ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator "

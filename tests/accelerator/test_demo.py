@@ -85,6 +85,14 @@ def test_the_demo_runs_end_to_end_says_where_its_files_are_and_what_it_made(tmp_
     # what it made, as the JSON document it writes (and prints with --json)
     assert f"all of it:  {out / 'demo.json'}" in done.stdout
     made = json.loads((out / "demo.json").read_text(encoding="utf-8"))
+    # sessions 5 and 6: each team's dollars by the quartile of its vendors' tracts, what is not placed counted
+    assert "where contract dollars land" in done.stdout
+    profiles = {p["jurisdiction"]: p for p in made["profiles"]}
+    assert list(profiles) == ["Alder County", "Juniper City", "Marigold County", "Tidewater City"]
+    for profile in profiles.values():
+        assert sum(profile["dollar_shares"]) + profile["unplaced_share"] == pytest.approx(1, abs=0.001)
+        assert profile["unplaced_share"] > 0  # the contracts that name only an unknown ZIP code
+        assert profile["cbo_dollar_share"].endswith("%")
     assert made["database"] == str(out / "accelerator.db")
     scored = [(a["jurisdiction"], a["cycle"]) for a in made["assessments"]]
     assert scored == [
