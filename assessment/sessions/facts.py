@@ -22,7 +22,8 @@ from assessment.goals.models import Goal, GoalBarrier, GoalStatus, Milestone
 from assessment.metrics.service import metrics_imported
 from assessment.roadmap.models import RoadmapVersion
 from assessment.selfassessment.models import Assessment, Cycle
-from assessment.sessions.models import ProcessChange, SessionRecord, TeamCommitment
+from assessment.sessions.models import ProcessChange, SessionRecord
+from assessment.sessions.shapes import CRITERIA
 from assessment.spending.models import SpendContract, VendorGroup
 from assessment.spending.service import baseline_of
 
@@ -87,17 +88,16 @@ def roster_check(session: Session, at: TeamAt) -> Fact:
 
 
 def team_commitment(session: Session, at: TeamAt) -> Fact:
-    signed = _count(
-        session, select(func.count()).select_from(TeamCommitment).where(TeamCommitment.team_id == at.team.id)
-    )
-    team = len(members(session, at.place))
+    from assessment.sessions.commitments import commitment_status
+
+    signed, unsigned = commitment_status(session, at.team)
     if not signed:
         return Fact(
             False,
             "nobody has signed the team commitment",
             f"record each signature with `accelerator team commit {at.where} --person EMAIL`",
         )
-    return Fact(True, f"{signed} of {team} member(s) signed the team commitment")
+    return Fact(True, f"{len(signed)} of {len(signed) + len(unsigned)} member(s) signed the team commitment")
 
 
 def _scored(session: Session, at: TeamAt, cycle: Cycle) -> Assessment | None:
@@ -206,7 +206,7 @@ def engagement_levels(session: Session, at: TeamAt) -> Fact:
 
 def process_changes_ranked(session: Session, at: TeamAt) -> Fact:
     changes = list(session.exec(select(ProcessChange).where(ProcessChange.team_id == at.team.id)))
-    scored = [c for c in changes if None not in (c.equity_impact, c.feasibility, c.time_to_effect, c.community_input)]
+    scored = [c for c in changes if all(getattr(c, name) is not None for name in CRITERIA)]
     if not scored:
         said = (
             "no candidate process change is proposed" if not changes else "no candidate process change is fully scored"
