@@ -46,7 +46,7 @@ test: check system-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(SECTIONS)
 
 clean:
 	rm -rf $(VENV) demo-output bench-output accelerator.db*

@@ -558,57 +558,76 @@ def spend_import(folder: Path, measure: str = "") -> dict[str, float]:
     return figures
 
 
-def main() -> None:
+SECTIONS = ("workbook", "cli", "refusal", "spend", "flows")
+
+
+def main(argv: list[str]) -> None:
+    """Run the named sections (all of them without names) and print their figures."""
+    unknown = [name for name in argv if name not in SECTIONS]
+    if unknown:
+        sys.exit(f"benchmarks/run.py: no section {', '.join(unknown)}; the sections are {', '.join(SECTIONS)}")
+    chosen = argv or list(SECTIONS)
+    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        results = {
-            "workbook": workbook_import(folder),
-            "cli": cli_startup(folder),
-            "refusal": big_refusal(folder),
-            "spend": spend_import(folder),
-        }
-        results["flow_on_server"], results["session_on_server"] = flows_on_server(folder)
+        if "workbook" in chosen:
+            results["workbook"] = workbook_import(folder)
+        if "cli" in chosen:
+            results["cli"] = cli_startup(folder)
+        if "refusal" in chosen:
+            results["refusal"] = big_refusal(folder)
+        if "spend" in chosen:
+            results["spend"] = spend_import(folder)
+        if "flows" in chosen:
+            results["flow_on_server"], results["session_on_server"] = flows_on_server(folder)
     out = ROOT / "bench-output"
     out.mkdir(exist_ok=True)
-    w, c = results["workbook"], results["cli"]
-    print(
-        f"workbook: bare openpyxl load {w['bare_openpyxl_load_s'] * 1000:.1f} ms, "
-        f"import + score {w['import_and_score_s'] * 1000:.1f} ms, ratio {w['ratio']:.2f}x (goal <= 1.25x)"
-    )
-    print(
-        f"workbook: read-only stream of every cell {w['read_only_stream_s'] * 1000:.1f} ms, "
-        f"import + score is {w['ratio_to_stream']:.2f}x that"
-    )
-    goals = {"help_s": "  (goal < 0.35 s)", "assessment_template_help_s": "  (goal < 0.35 s)"}
-    for name, seconds in c.items():
-        print(f"cli: {name:<36} {seconds:.3f} s{goals.get(name, '')}")
-    ratio = c["cohort_list_json_s"] / c["import_sqlmodel_s"]
-    results["cli"]["cohort_list_to_import_sqlmodel"] = ratio
-    print(f"cli: cohort list --json is {ratio:.2f}x python -c 'import sqlmodel' (goal <= 1.3x)")
-    r = results["refusal"]
-    print(
-        f"refusal: {r['bad_rows']:,} bad rows ({r['file_mb']:.1f} MB file) refused in {r['refusal_s']:.1f} s, "
-        f"peak {r['peak_mb']:.1f} MB traced (goal < 100 MB), {r['problems_kept']} problems kept and "
-        f"{r['problems_counted']:,} counted; the whole refusal is {r['message_kb']:.0f} KB of text "
-        "(the CLI shows its first 50 lines)"
-    )
-    f = results["flow_on_server"]
-    print(
-        f"flow: with `accelerator server start` up ({f['server_start_s']:.1f} s to start), `assessment run` of 3 "
-        f"workbooks from the terminal {f['assessment_run_cli_s']:.2f} s (goal <= 2.5 s); the same services called "
-        f"directly in a process of their own {f['services_directly_s']:.2f} s, difference "
-        f"{f['difference_s']:.2f} s (goal <= 1 s); in a process already warm {f['services_in_a_warm_process_s']:.2f} s"
-    )
-    h = results["session_on_server"]
-    print(
-        f"session: with the server up, `session run 3` from the terminal {h['session_run_cli_s']:.2f} s; "
-        f"require_ready + record_session in a process of their own {h['services_directly_s']:.2f} s, the flow's "
-        f"overhead {h['difference_s']:.2f} s; in a process already warm "
-        f"{h['services_in_a_warm_process_s'] * 1000:.0f} ms"
-    )
-    (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"written: {out / 'results.json'}")
+    if "workbook" in results:
+        w = results["workbook"]
+        print(
+            f"workbook: bare openpyxl load {w['bare_openpyxl_load_s'] * 1000:.1f} ms, "
+            f"import + score {w['import_and_score_s'] * 1000:.1f} ms, ratio {w['ratio']:.2f}x (goal <= 1.25x)"
+        )
+        print(
+            f"workbook: read-only stream of every cell {w['read_only_stream_s'] * 1000:.1f} ms, "
+            f"import + score is {w['ratio_to_stream']:.2f}x that"
+        )
+    if "cli" in results:
+        c = results["cli"]
+        goals = {"help_s": "  (goal < 0.35 s)", "assessment_template_help_s": "  (goal < 0.35 s)"}
+        for name, seconds in c.items():
+            print(f"cli: {name:<36} {seconds:.3f} s{goals.get(name, '')}")
+        ratio = c["cohort_list_json_s"] / c["import_sqlmodel_s"]
+        c["cohort_list_to_import_sqlmodel"] = ratio
+        print(f"cli: cohort list --json is {ratio:.2f}x python -c 'import sqlmodel' (goal <= 1.3x)")
+    if "refusal" in results:
+        r = results["refusal"]
+        print(
+            f"refusal: {r['bad_rows']:,} bad rows ({r['file_mb']:.1f} MB file) refused in {r['refusal_s']:.1f} s, "
+            f"peak {r['peak_mb']:.1f} MB traced (goal < 100 MB), {r['problems_kept']} problems kept and "
+            f"{r['problems_counted']:,} counted; the whole refusal is {r['message_kb']:.0f} KB of text "
+            "(the CLI shows its first 50 lines)"
+        )
+    if "flow_on_server" in results:
+        f = results["flow_on_server"]
+        print(
+            f"flow: with `accelerator server start` up ({f['server_start_s']:.1f} s to start), `assessment run` of "
+            f"3 workbooks from the terminal {f['assessment_run_cli_s']:.2f} s (goal <= 2.5 s); the same services "
+            f"called directly in a process of their own {f['services_directly_s']:.2f} s, difference "
+            f"{f['difference_s']:.2f} s (goal <= 1 s); in a process already warm "
+            f"{f['services_in_a_warm_process_s']:.2f} s"
+        )
+        h = results["session_on_server"]
+        print(
+            f"session: with the server up, `session run 3` from the terminal {h['session_run_cli_s']:.2f} s; "
+            f"require_ready + record_session in a process of their own {h['services_directly_s']:.2f} s, the "
+            f"flow's overhead {h['difference_s']:.2f} s; in a process already warm "
+            f"{h['services_in_a_warm_process_s'] * 1000:.0f} ms"
+        )
+    name = "results.json" if not argv else f"results-{'-'.join(chosen)}.json"
+    (out / name).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"written: {out / name}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
