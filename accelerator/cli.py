@@ -31,10 +31,13 @@ GROUPS = {
     "goal": "accelerator.commands.goals",
     "journey": "accelerator.commands.journey",
     "metrics": "accelerator.commands.metrics",
+    "recommendation": "accelerator.commands.recommendations",
+    "report": "accelerator.commands.reports",
     "roadmap": "accelerator.commands.roadmap",
     "server": "accelerator.commands.server",
     "session": "accelerator.commands.sessions",
     "spend": "accelerator.commands.spend",
+    "survey": "accelerator.commands.survey",
 }
 SETUP_WORDS = ("init", "cohort", "jurisdiction", "person", "team")
 SINGLE_WORDS = ("whoami", "demo", "serve", "status")

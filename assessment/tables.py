@@ -12,7 +12,10 @@ def register_tables() -> None:
     import assessment.core.history
     import assessment.goals.models
     import assessment.metrics.models
+    import assessment.recommendations.models
+    import assessment.reports.models
     import assessment.roadmap.models
     import assessment.selfassessment.models
     import assessment.sessions.models
-    import assessment.spending.models  # noqa: F401
+    import assessment.spending.models
+    import assessment.survey.models  # noqa: F401

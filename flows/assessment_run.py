@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated
 
-from prefect import Task, flow, task
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from pydantic import TypeAdapter, WithJsonSchema
@@ -26,41 +23,12 @@ from assessment.selfassessment.shapes import WorkbookRatings
 from flows.acting import ActorEmail, flow_actor
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
-
-if TYPE_CHECKING:
-    from prefect.client.schemas.objects import State, TaskRun
+from flows.steps import watched
 
 report_refusals_as_messages()
 
 # The UI's form offers the cycles as a list; a direct caller may still write "Baseline" or " baseline ".
 CycleName = Annotated[str, WithJsonSchema(TypeAdapter(Cycle).json_schema())]
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-# Who watches the steps of the runs started in this context: the CLI's step display.
-_watchers: ContextVar[tuple[Callable[[str, str], None], ...]] = ContextVar("assessment_run_watchers", default=())
-
-
-@contextmanager
-def watching(on_step: Callable[[str, str], None]) -> Iterator[None]:
-    """Tell ``on_step`` a step's name and state ("running", "completed", "failed") as each step of
-    the runs started inside starts and ends."""
-    token = _watchers.set((*_watchers.get(), on_step))
-    try:
-        yield
-    finally:
-        _watchers.reset(token)
-
-
-def _tell(step: Task[..., Any], _run: TaskRun, state: State) -> None:
-    for on_step in _watchers.get():
-        on_step(step.name, state.type.value.lower())
-
-
-def watched(step: Task[P, R]) -> Task[P, R]:
-    """The task, telling its start and end to whoever is ``watching``."""
-    return step.with_options(on_running=[_tell], on_completion=[_tell], on_failure=[_tell])
 
 
 @watched

@@ -128,7 +128,32 @@ def publish(record: SessionRecordPublic, jurisdiction: str, cohort: str, actor: 
     )
 
 
-WORK = {1: issue_baseline_workbook, 4: ensure_roadmap}
+@task(name="compile the impact reports", cache_policy=NO_CACHE)
+def compile_reports(jurisdiction: str, cohort: str, actor: str, out: Path) -> Done:
+    """Session 9: the team's impact report; the cohort's regional report too when an alliance lead runs it."""
+    from assessment.core.errors import PermissionDenied
+    from assessment.reports.compiled import require_compile
+    from flows.reports import compile_report, jurisdiction_document, regional_document
+    from roadmaps.report.registry import parse_report_formats
+
+    formats = parse_report_formats("pdf,xlsx,html")
+    document = jurisdiction_document(jurisdiction, cohort, actor)
+    stem = artifact_key(jurisdiction, "impact-report")
+    files = compile_report(document, "jurisdiction", cohort, jurisdiction, False, formats, out, stem, actor)
+    done = {"impact_report": f"impact report compiled {date.today():%Y-%m-%d}: {', '.join(map(str, files))}"}
+    with transaction() as session:
+        try:
+            require_compile(session, resolve_actor(session, actor), "regional", cohort, None)
+        except PermissionDenied:
+            return done  # an alliance lead compiles the regional report: it stays missing
+    regional = regional_document(cohort, actor, False)
+    stem = artifact_key(cohort, "regional-report")
+    files = compile_report(regional, "regional", cohort, None, False, formats, out, stem, actor)
+    done["regional_report"] = f"regional report compiled {date.today():%Y-%m-%d}: {', '.join(map(str, files))}"
+    return done
+
+
+WORK = {1: issue_baseline_workbook, 4: ensure_roadmap, 9: compile_reports}
 
 
 def session_flow(number: int) -> Flow[..., SessionRecordPublic]:

@@ -7,4 +7,6 @@
 - ``pdf_tags``: the PDF as a tagged PDF (headings, paragraphs, tables, figures with their alternative
   text, decorations as artifacts), for screen readers.
 - ``text``: how dates, numbers and shares read in every format.
+- ``report/``: the impact reports: any ``ReportDocument`` as a PDF, a workbook or a page, through
+  its own registry of formats (``write_report``).
 """

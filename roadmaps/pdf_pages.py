@@ -86,6 +86,8 @@ class RoadmapDoc(BaseDocTemplate):
 class NumberedCanvas(TaggedCanvas):
     """Holds pages back until the end so each body page can say "Page n of N"."""
 
+    unnumbered = 0  # pages at the front that carry no number (a cover), still counted in N
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
@@ -98,9 +100,10 @@ class NumberedCanvas(TaggedCanvas):
         total = len(self._pages)
         for page in self._pages:
             self.__dict__.update(page)
-            with pagination(self):
-                self.setFont(register_fonts().base, 8)
-                self.setFillColor(MUTED)
-                self.drawRightString(PAGE[0] - MARGIN, MARGIN - 26, f"Page {self._pageNumber} of {total}")
+            if self._pageNumber > self.unnumbered:
+                with pagination(self):
+                    self.setFont(register_fonts().base, 8)
+                    self.setFillColor(MUTED)
+                    self.drawRightString(PAGE[0] - MARGIN, MARGIN - 26, f"Page {self._pageNumber} of {total}")
             super().showPage()
         super().save()

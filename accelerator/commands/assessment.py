@@ -63,7 +63,8 @@ def run(
     email = actor.email  # the flow acts as the person resolved here, never as nobody
 
     configure_prefect()  # before Prefect loads, which reads its settings once
-    from flows.assessment_run import STEPS, assessment_run, watching
+    from flows.assessment_run import STEPS, assessment_run
+    from flows.steps import watching
 
     def start(on_step: StepWatcher) -> RunSummary:
         with watching(on_step):

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from accelerator.context import acting
-from accelerator.options import JsonOption, JurisdictionOption, given
+from accelerator.options import CohortOption, JsonOption, JurisdictionOption, given
 from accelerator.output import console, err_console, escape, print_json
 
 if TYPE_CHECKING:
     from assessment.barriers.models import BarrierPublic
+    from assessment.barriers.ranking import BarrierRanking, RankedBarrier
 
 app = typer.Typer(
     help="Administrative-burden barriers: inventory, status, history, spreadsheet round trip.", no_args_is_help=True
@@ -295,3 +296,87 @@ def import_(
     console.print(table if planned else "Nothing to change: the file matches the inventory.")
     if dry_run and planned:
         console.print("Nothing was changed (dry run). Run again without --dry-run to apply.")
+
+
+# A row names this many reporting jurisdictions, then counts the rest (--json lists them all).
+NAMES_SHOWN = 6
+
+
+def _controllers(row: RankedBarrier) -> str:
+    from assessment.barriers.reference import controller_label
+
+    return ", ".join(
+        f"{'not recorded' if c == 'unknown' else controller_label(c)} {n}" for c, n in row.controllers.items()
+    )
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    return shown + (f" and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN else "")
+
+
+def print_ranking(ranking: BarrierRanking) -> None:
+    from rich.table import Table
+
+    cohort = escape(ranking.cohort)
+    console.print(
+        f"[bold]Regional barrier ranking: {cohort}[/]\n{ranking.teams_reporting} of {ranking.jurisdictions} "
+        "jurisdictions have recorded barriers. A row whose rules the state or federal government sets is a "
+        "candidate for the regional policy recommendation."
+    )
+    if not ranking.rows:
+        console.print("No barrier is recorded in the cohort's jurisdictions yet.")
+    else:
+        table = Table(title="Barriers by category and process stage", title_justify="left")
+        columns = ["#", "Category / stage", "Jurisdictions", "Mean severity", "Resolved", "Rules set by"]
+        columns += ["Regional policy", *(["Reported by"] if ranking.names_shown else [])]
+        for column in columns:
+            right = column in ("#", "Jurisdictions", "Mean severity")
+            table.add_column(
+                column, justify="right" if right else "left", overflow="fold", min_width=min(len(column), 13)
+            )
+        for n, row in enumerate(ranking.rows, start=1):
+            cells = [
+                str(n),
+                f"{escape(row.category_label)} / {escape(row.stage_label)}",
+                f"{row.jurisdictions} of {ranking.jurisdictions}",
+                "–" if row.mean_severity is None else f"{row.mean_severity:.2f}",
+                f"{row.resolved} of {row.barriers} ({row.share_resolved:.0%})",
+                escape(_controllers(row)),
+                "yes" if row.regional_policy_candidate else "no",
+            ]
+            table.add_row(*cells, *([escape(_names(row.jurisdiction_names))] if ranking.names_shown else []))
+        console.print(table)
+        console.print(
+            "Draft a recommendation from rows with `accelerator recommendation draft --cohort "
+            f'"{cohort}" ... --from-ranking KEY` (repeat it for more rows). The rows\' keys:'
+        )
+        for n, row in enumerate(ranking.rows, start=1):
+            console.print(f"  {n:>3}. {row.key}")
+    if not ranking.weakest_indicators:
+        console.print("No team of the cohort has a scored self-assessment yet, so no indicator is ranked.")
+        return
+    table = Table(
+        title="Weakest practices across the cohort",
+        caption="Mean level, 1 to 4, over the teams, each at its latest scored self-assessment.",
+        title_justify="left",
+        caption_justify="left",
+    )
+    for column in ("Indicator", "Practice", "Domain", "Mean level", "Teams"):
+        table.add_column(column, justify="right" if column in ("Mean level", "Teams") else "left", overflow="fold")
+    for w in ranking.weakest_indicators:
+        table.add_row(escape(w.indicator), escape(w.title), escape(w.domain_title), f"{w.mean_level:.2f}", str(w.teams))
+    console.print(table)
+
+
+@app.command()
+def rank(ctx: typer.Context, cohort: CohortOption, as_json: JsonOption = False) -> None:
+    """Rank the barriers shared across a cohort's jurisdictions (session 8), with its weakest practices."""
+    from assessment.barriers.ranking import rank_barriers
+
+    with acting(ctx) as (session, actor):
+        ranking = rank_barriers(session, actor, cohort)
+    if as_json:
+        print_json(ranking)
+        return
+    print_ranking(ranking)

@@ -24,6 +24,7 @@ class Cohort(SQLModel, table=True):
     start_date: date | None = None
     sequence_id: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    survey_minimum: int = 5  # fewer answers than this and a survey share is not published
 
 
 class CohortSession(SQLModel, table=True):

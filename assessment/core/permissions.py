@@ -54,6 +54,12 @@ class Record(StrEnum):
     place_metric = "place_metric"
     spending = "spending"
     anchor_commitment = "anchor_commitment"
+    recommendation = "recommendation"
+    endorsement = "endorsement"
+    survey = "survey"
+    impact_report = "impact_report"
+    regional_report = "regional_report"
+    highlight = "highlight"
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,27 @@ ACCESS: dict[Record, Access] = {
     Record.anchor_commitment: Access(
         read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
         write=(R.equity_program_manager, R.executive_lead, R.procurement_officer),
+    ),
+    # the regional policy recommendation (session 8): alliance leads draft it, everyone reads it
+    Record.recommendation: Access(read=EVERY_ROLE, write=(R.alliance_lead,)),
+    # a jurisdiction endorsing (or withdrawing its endorsement of) a recommendation
+    Record.endorsement: Access(read=EVERY_ROLE, write=(R.equity_program_manager, R.executive_lead)),
+    # the partner survey of a cohort: alliance leads issue and import it; the teams read its results
+    Record.survey: Access(
+        read=(R.equity_program_manager, R.executive_lead, R.procurement_officer, R.finance, R.alliance_lead),
+        write=(R.alliance_lead,),
+    ),
+    # the jurisdiction impact report (session 9): compiled by the team's program manager or an alliance lead
+    Record.impact_report: Access(
+        read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
+        write=(R.equity_program_manager, R.alliance_lead),
+    ),
+    # the regional impact report: only an alliance lead compiles it
+    Record.regional_report: Access(read=(R.alliance_lead,), write=(R.alliance_lead,)),
+    # highlights and quotes the team enters for its impact report, and whether it is named regionally
+    Record.highlight: Access(
+        read=(R.equity_program_manager, R.procurement_officer, R.executive_lead, R.finance, R.alliance_lead),
+        write=(R.equity_program_manager, R.executive_lead),
     ),
 }
 

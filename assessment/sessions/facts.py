@@ -17,9 +17,13 @@ from assessment.anchor.progress import is_measurable
 from assessment.barriers.models import Barrier, BarrierInput, BarrierStatus
 from assessment.cohorts.models import Cohort, Jurisdiction, Person, RoleAssignment, Team
 from assessment.community.models import CommunityInput, EngagementRecord
+from assessment.core.fields import row_id
 from assessment.core.permissions import Role
 from assessment.goals.models import Goal, GoalBarrier, GoalStatus, Milestone
 from assessment.metrics.service import metrics_imported
+from assessment.recommendations.models import Endorsement, Recommendation, RecommendationStatus
+from assessment.reports.compiled import last_compiled
+from assessment.reports.models import ReportKind
 from assessment.roadmap.models import RoadmapVersion
 from assessment.selfassessment.models import Assessment, Cycle
 from assessment.sessions.models import ProcessChange, SessionRecord
@@ -377,6 +381,91 @@ def equity_metrics_profile(session: Session, at: TeamAt) -> Fact:
     return Fact(*metrics_imported(session, at.place))
 
 
+def impact_report(session: Session, at: TeamAt) -> Fact:
+    """Session 9: the team's jurisdiction impact report has been compiled (when, by whom)."""
+    compiled = last_compiled(session, ReportKind.jurisdiction, row_id(at.cohort), row_id(at.team))
+    if compiled is None:
+        return Fact(
+            False,
+            "the jurisdiction impact report is not compiled yet",
+            f"compile it with `accelerator report jurisdiction {at.where}`",
+        )
+    return Fact(True, f"impact report compiled {compiled.compiled_at:%Y-%m-%d} by {compiled.compiled_by}")
+
+
+def regional_report(session: Session, at: TeamAt) -> Fact:
+    """Session 9: the cohort's regional impact report has been compiled (by an alliance lead)."""
+    compiled = last_compiled(session, ReportKind.regional, row_id(at.cohort))
+    if compiled is None:
+        return Fact(
+            False,
+            f"the regional impact report of {at.cohort.name} is not compiled yet",
+            f'an alliance lead compiles it with `accelerator report regional --cohort "{at.cohort.name}"`',
+        )
+    return Fact(True, f"regional report compiled {compiled.compiled_at:%Y-%m-%d} by {compiled.compiled_by}")
+
+
+def regional_barrier_ranking(session: Session, at: TeamAt) -> Fact:
+    """Session 8: at least two of the cohort's jurisdictions have recorded barriers, so a regional ranking exists."""
+    places = select(Team.jurisdiction_id).where(Team.cohort_id == at.cohort.id)
+    enrolled = _count(session, select(func.count()).select_from(Team).where(Team.cohort_id == at.cohort.id))
+    reporting = _count(
+        session,
+        select(func.count(func.distinct(Barrier.jurisdiction_id))).where(col(Barrier.jurisdiction_id).in_(places)),
+    )
+    command = f'`accelerator barrier rank --cohort "{at.cohort.name}"`'
+    if reporting < 2:
+        said = (
+            f"only 1 of the cohort's {enrolled} jurisdictions has recorded barriers"
+            if reporting
+            else f"none of the cohort's {enrolled} jurisdictions has recorded barriers"
+        )
+        return Fact(
+            False,
+            f"{said}; a regional ranking needs barriers from at least two",
+            'each team records its barriers with `accelerator barrier add --jurisdiction "NAME" ...`, '
+            f"then the ranking shows with {command}",
+        )
+    return Fact(True, f"{reporting} of the cohort's {enrolled} jurisdictions have recorded barriers; see {command}")
+
+
+def regional_recommendation(session: Session, at: TeamAt) -> Fact:
+    """Session 8: the cohort has a recommendation that stands (not withdrawn) and this team endorses one."""
+    query = select(Recommendation).where(Recommendation.cohort_id == at.cohort.id)
+    recommendations = list(session.exec(query.order_by(col(Recommendation.id))))
+    standing = [r for r in recommendations if r.status != RecommendationStatus.withdrawn.value]
+    if not standing:
+        said = (
+            "every recommendation of the cohort is withdrawn" if recommendations else "the cohort has no recommendation"
+        )
+        return Fact(
+            False,
+            said,
+            f'an alliance lead drafts one with `accelerator recommendation draft --cohort "{at.cohort.name}" '
+            '--title "..." --problem "..." --change "..." --level state --from-ranking CATEGORY/STAGE`',
+        )
+    endorsed = set(
+        session.exec(
+            select(Endorsement.recommendation_id).where(
+                Endorsement.jurisdiction_id == at.place.id,
+                col(Endorsement.withdrawn_at).is_(None),
+                col(Endorsement.recommendation_id).in_([r.id for r in standing]),
+            )
+        )
+    )
+    if not endorsed:
+        ids = ", ".join(str(r.id) for r in standing)
+        return Fact(
+            False,
+            f"{at.place.name} has not endorsed the cohort's recommendation (standing: {ids})",
+            f"its equity program manager or executive lead endorses one with `accelerator recommendation endorse "
+            f'{standing[0].id} --jurisdiction "{at.place.name}"`',
+        )
+    first = next(r for r in standing if r.id in endorsed)
+    more = f" and {len(endorsed) - 1} more" if len(endorsed) > 1 else ""
+    return Fact(True, f'{at.place.name} endorses recommendation {first.id} ("{first.title}"){more}')
+
+
 def not_tracked_yet(what: str) -> Check:
     """A deliverable the product does not hold yet (sessions 5-9's content comes later): the team
     records it in the session's notes."""
@@ -408,10 +497,10 @@ FACTS: dict[str, Check] = {
     "impact_spending_shares": impact_spending_shares,
     "payment_timeliness": payment_timeliness,
     "anchor_commitments": anchor_commitments,
-    "regional_barrier_ranking": not_tracked_yet("the regional barrier ranking"),
-    "regional_recommendation": not_tracked_yet("the regional recommendation"),
-    "impact_report": not_tracked_yet("the jurisdiction impact report"),
-    "regional_report": not_tracked_yet("the regional impact report"),
+    "regional_barrier_ranking": regional_barrier_ranking,
+    "regional_recommendation": regional_recommendation,
+    "impact_report": impact_report,
+    "regional_report": regional_report,
 }
 
 
