@@ -1,5 +1,5 @@
-"""Deployments for the Prefect UI: the assessment run, the roadmap build, each of the nine sessions
-and the team's journey through them, as forms to fill in."""
+"""Deployments for the Prefect UI: the assessment run, the roadmap build, the impact reports, each
+of the nine sessions and the team's journey through them, as forms to fill in."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from flows.assessment_run import assessment_run
 from flows.journey import JOURNEY_FLOW, accelerator_journey
+from flows.reports import jurisdiction_report, regional_report
 from flows.roadmap_build import roadmap_build
 from flows.sessions import SESSION_FLOWS
 
@@ -36,6 +37,22 @@ def deployments() -> list[Any]:
             description=(
                 "Build a team's action roadmap (PDF, XLSX, HTML) as a new numbered version. The files go "
                 "in the folder named by out inside the application's output folder (ACCELERATOR_OUTPUT_DIR)."
+            ),
+            tags=TAGS,
+        ),
+        jurisdiction_report.to_deployment(
+            name="impact-report",
+            description=(
+                "Compile a team's impact report (session 9) as PDF, XLSX and HTML, into the folder named by out "
+                "inside the application's output folder."
+            ),
+            tags=TAGS,
+        ),
+        regional_report.to_deployment(
+            name="regional-report",
+            description=(
+                "Compile the cohort's regional impact report (alliance leads only), named where teams opted in "
+                "or anonymized, as PDF, XLSX and HTML inside the application's output folder."
             ),
             tags=TAGS,
         ),

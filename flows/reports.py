@@ -8,6 +8,7 @@ behind and records nothing. Session 9's flow calls the same steps.
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,10 +33,12 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from assessment.core.permissions import Actor
+    from assessment.reports.regional import Sections
 
 report_refusals_as_messages()
 
 HOOKS: list[Any] = [print_served_run]
+SECTION_TASKS = 50
 
 
 @watched
@@ -52,8 +55,30 @@ def jurisdiction_document(jurisdiction: str, cohort: str, actor: str) -> ReportD
 
 
 @watched
+@task(name="list the jurisdictions", cache_policy=NO_CACHE)
+def section_teams(cohort: str, actor: str, anonymize: bool) -> list[int]:
+    """The teams the regional report shows a section for (an alliance lead's only)."""
+    from assessment.reports import regional
+
+    with transaction() as session:
+        who = resolve_actor(session, actor)
+        _may_compile(session, who, "regional", cohort, None)
+        return regional.section_teams(session, who, cohort, anonymize)
+
+
+@watched
+@task(name="jurisdiction sections", cache_policy=NO_CACHE)
+def jurisdiction_sections(cohort: str, actor: str, team_ids: list[int]) -> Sections:
+    """The sections of some of the cohort's jurisdictions (their score changes)."""
+    from assessment.reports import regional
+
+    with transaction() as session:
+        return regional.jurisdiction_sections(session, resolve_actor(session, actor), cohort, team_ids)
+
+
+@watched
 @task(name="gather the regional figures", cache_policy=NO_CACHE)
-def regional_document(cohort: str, actor: str, anonymize: bool) -> ReportDocument:
+def regional_document(cohort: str, actor: str, anonymize: bool, sections: Sections | None = None) -> ReportDocument:
     """The cohort's regional report, laid out (an alliance lead's only)."""
     from assessment.reports.regional import regional_report
     from assessment.reports.regional_layout import document_of
@@ -61,7 +86,22 @@ def regional_document(cohort: str, actor: str, anonymize: bool) -> ReportDocumen
     with transaction() as session:
         who = resolve_actor(session, actor)
         _may_compile(session, who, "regional", cohort, None)
-        return document_of(regional_report(session, who, cohort, anonymize=anonymize))
+        return document_of(regional_report(session, who, cohort, anonymize=anonymize, sections=sections))
+
+
+def regional_sections(cohort: str, actor: str, anonymize: bool) -> Sections:
+    """Every jurisdiction's section, a task each: a task per group of jurisdictions in a cohort of
+    thousands (at most ``SECTION_TASKS`` tasks, so Prefect's own cost per task stays small)."""
+    teams = section_teams(cohort, actor, anonymize)
+    size = max(1, math.ceil(len(teams) / SECTION_TASKS))
+    groups = [teams[start : start + size] for start in range(0, len(teams), size)]
+    progress = Progress("Jurisdiction sections", total=len(groups))
+    sections: Sections = {}
+    for group in groups:
+        sections.update(jurisdiction_sections(cohort, actor, group))
+        progress.advance()
+    progress.done()
+    return sections
 
 
 def _may_compile(session: Session, actor: Actor, kind: str, cohort: str, jurisdiction: str | None) -> None:
@@ -164,7 +204,7 @@ def regional_report(
     """
     email = flow_actor(actor, "compiling the regional report")
     wanted = parse_report_formats(formats)
-    document = regional_document(cohort, email, anonymize)
+    document = regional_document(cohort, email, anonymize, regional_sections(cohort, email, anonymize))
     stem = artifact_key(cohort, "regional-report-anonymized" if anonymize else "regional-report")
     files = compile_report(document, "regional", cohort, None, anonymize, wanted, output_folder(out), stem, email)
     return {"cohort": cohort, "anonymized": anonymize, "title": document.title, "files": [str(f) for f in files]}
@@ -172,4 +212,4 @@ def regional_report(
 
 # The steps the terminal shows before they start (rendering is one step whatever the formats).
 JURISDICTION_STEPS = (jurisdiction_document.name, render.name, record.name)
-REGIONAL_STEPS = (regional_document.name, render.name, record.name)
+REGIONAL_STEPS = (section_teams.name, jurisdiction_sections.name, regional_document.name, render.name, record.name)

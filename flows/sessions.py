@@ -133,7 +133,7 @@ def compile_reports(jurisdiction: str, cohort: str, actor: str, out: Path) -> Do
     """Session 9: the team's impact report; the cohort's regional report too when an alliance lead runs it."""
     from assessment.core.errors import PermissionDenied
     from assessment.reports.compiled import require_compile
-    from flows.reports import compile_report, jurisdiction_document, regional_document
+    from flows.reports import compile_report, jurisdiction_document, regional_document, regional_sections
     from roadmaps.report.registry import parse_report_formats
 
     formats = parse_report_formats("pdf,xlsx,html")
@@ -146,7 +146,7 @@ def compile_reports(jurisdiction: str, cohort: str, actor: str, out: Path) -> Do
             require_compile(session, resolve_actor(session, actor), "regional", cohort, None)
         except PermissionDenied:
             return done  # an alliance lead compiles the regional report: it stays missing
-    regional = regional_document(cohort, actor, False)
+    regional = regional_document(cohort, actor, False, regional_sections(cohort, actor, False))
     stem = artifact_key(cohort, "regional-report")
     files = compile_report(regional, "regional", cohort, None, False, formats, out, stem, actor)
     done["regional_report"] = f"regional report compiled {date.today():%Y-%m-%d}: {', '.join(map(str, files))}"

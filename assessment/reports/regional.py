@@ -233,11 +233,37 @@ class RegionalImpactReport(BaseModel):
     recommendations: list[RecommendationView]
 
 
-def regional_report(session: Session, actor: Actor, cohort: str, anonymize: bool = False) -> RegionalImpactReport:
-    """The regional impact report of ``cohort``: jurisdictions named only if their team opted in, or,
-    with ``anonymize``, each labelled, and breakdowns that could single one out left out."""
+Sections = dict[int, dict[str, figures.TeamChange]]  # team id -> its score changes (its row in the report)
+
+
+def _readable(session: Session, actor: Actor, cohort: str) -> Cohort:
     group = get_cohort(session, cohort)
     require(actor, "read", Record.regional_report, None, f"compile the regional impact report of {group.name}")
+    return group
+
+
+def section_teams(session: Session, actor: Actor, cohort: str, anonymize: bool = False) -> list[int]:
+    """The teams the report may show a section (a row of score changes) for: every team when
+    anonymized (each labelled), else those named."""
+    group = _readable(session, actor, cohort)
+    return [place.team_id for place in naming_of(session, row_id(group), anonymize).named]
+
+
+def jurisdiction_sections(session: Session, actor: Actor, cohort: str, team_ids: list[int]) -> Sections:
+    """The sections of the teams ``team_ids`` (of ``section_teams``) that have been compared."""
+    group = _readable(session, actor, cohort)
+    return figures.team_changes(session.connection(), row_id(group), team_ids)
+
+
+def regional_report(
+    session: Session, actor: Actor, cohort: str, anonymize: bool = False, sections: Sections | None = None
+) -> RegionalImpactReport:
+    """The regional impact report of ``cohort``: jurisdictions named only if their team opted in, or,
+    with ``anonymize``, each labelled, and breakdowns that could single one out left out.
+
+    ``sections`` are the jurisdictions' sections when computed already (``jurisdiction_sections``
+    of every team ``section_teams`` gives, as the flow does, a task each); else computed here."""
+    group = _readable(session, actor, cohort)
     cohort_id = row_id(group)
     naming = naming_of(session, cohort_id, anonymize)
     connection = session.connection()
@@ -250,7 +276,7 @@ def regional_report(session: Session, actor: Actor, cohort: str, anonymize: bool
         naming_note=naming.note(),
         min_group=MIN_GROUP,
         participation=participation_of(session, group, naming, figures.participation(connection, cohort_id)),
-        scores=scores_of(session, cohort_id, naming),
+        scores=scores_of(session, cohort_id, naming, sections),
         barriers=barriers_of(rank_barriers(session, actor, group.name), naming),
         goals=goals_of(figures.goal_figures(connection, cohort_id), naming),
         spending=spending_of(figures.spend_figures(connection, cohort_id), naming),
@@ -346,7 +372,7 @@ def domain_titles(session: Session, cohort_id: int) -> dict[str, str]:
     return titles
 
 
-def scores_of(session: Session, cohort_id: int, naming: Naming) -> ScoreChanges:
+def scores_of(session: Session, cohort_id: int, naming: Naming, sections: Sections | None = None) -> ScoreChanges:
     connection = session.connection()
     found = figures.score_changes(connection, cohort_id)
     compared = sum(found.compared.values())
@@ -361,8 +387,12 @@ def scores_of(session: Session, cohort_id: int, naming: Naming) -> ScoreChanges:
     shown = naming.group_shown(compared)
 
     named = naming.named
-    wanted = None if naming.anonymized else [p.team_id for p in named]
-    changes = figures.team_changes(connection, cohort_id, wanted) if shown else {}
+    if not shown:
+        changes: Sections = {}
+    elif sections is not None:
+        changes = sections
+    else:
+        changes = figures.team_changes(connection, cohort_id, None if naming.anonymized else [p.team_id for p in named])
     listed: list[Place] = [p for p in named if p.team_id in changes]
     listed = safe_breakdown(listed, compared - len(listed))
     rows = []

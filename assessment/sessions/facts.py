@@ -466,16 +466,6 @@ def regional_recommendation(session: Session, at: TeamAt) -> Fact:
     return Fact(True, f'{at.place.name} endorses recommendation {first.id} ("{first.title}"){more}')
 
 
-def not_tracked_yet(what: str) -> Check:
-    """A deliverable the product does not hold yet (sessions 5-9's content comes later): the team
-    records it in the session's notes."""
-
-    def check(session: Session, at: TeamAt) -> Fact:
-        return Fact(False, f"{what} is not kept by the product yet", "note it in the session record (--notes)")
-
-    return check
-
-
 FACTS: dict[str, Check] = {
     "roster_check": roster_check,
     "team_commitment": team_commitment,

@@ -391,10 +391,9 @@ def _horizontal(chart: Chart, width: float, scale: Scale) -> Drawing:
         low, middle, high = range_values(chart)
         notes = [range_note(a, m, b, unit) for a, m, b in zip(low, middle, high, strict=True)]
         right = max(text_width(note, TICK_SIZE) for note in notes) + 10
-        data: list[list[float | None]] = [
-            low,
-            [b - a if a is not None and b is not None else None for a, b in zip(low, high, strict=True)],
-        ]
+        # The bars are drawn below as rectangles from minimum to maximum: stacked bars (an invisible one up to
+        # the minimum) would start a range that dips below zero at zero.
+        data: list[list[float | None]] = [[None for _ in chart.categories]]
         per_category = 1
     elif chart.chart == "stacked":
         totals = [sum(v for v in column if v is not None) for column in zip(*values, strict=True)]
@@ -438,16 +437,15 @@ def _horizontal(chart: Chart, width: float, scale: Scale) -> Drawing:
             x = left + scale.share(total) * plot_width + 5
             drawing.add(_text(format_value(total, unit), x, y, TICK_SIZE, INK, bold=True))
     else:
-        bars.categoryAxis.style = "stacked"
-        bars.bars[0].fillColor = None  # up to the minimum: not drawn
-        bars.bars[0].strokeColor = None
-        bars.bars[1].fillColor = colors.HexColor(RANGE_FILL)
-        bars.bars[1].strokeColor = None
         bars.naLabel = None
     drawing.add(bars)
     if chart.chart == "range":
-        for index, (median, note) in enumerate(zip(middle, notes, strict=True)):
+        for index, (lowest, median, highest, note) in enumerate(zip(low, middle, high, notes, strict=True)):
             y = axis_height + plot_height - (index + 0.5) * band
+            if lowest is not None and highest is not None:
+                start, end = (left + scale.share(v) * plot_width for v in (lowest, highest))
+                fill = colors.HexColor(RANGE_FILL)
+                drawing.add(Rect(start, y - BAR / 2, max(end - start, 1.0), BAR, fillColor=fill, strokeColor=None))
             drawing.add(_text(note, left + plot_width + 6, y - TICK_SIZE / 3, TICK_SIZE, INK))
             if median is not None:
                 drawing.add(_median_dot(left + scale.share(median) * plot_width, y, BAR / 2))

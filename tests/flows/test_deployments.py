@@ -27,6 +27,12 @@ def test_the_ui_forms_ask_for_what_each_flow_needs() -> None:
     session = forms["session-4"]
     assert session["required"] == ["jurisdiction", "cohort"] and "held_on" in session["properties"]
     assert "inside the application's output folder" in build["properties"]["out"]["description"]
+    impact = forms["impact-report"]
+    assert impact["required"] == ["jurisdiction", "cohort"]
+    assert impact["properties"]["formats"]["default"] == "pdf,xlsx,html"
+    regional = forms["regional-report"]
+    assert regional["required"] == ["cohort"] and regional["properties"]["anonymize"]["default"] is False
+    assert "stable label" in regional["properties"]["anonymize"]["description"]
 
 
 def test_serve_without_a_prefect_server_says_how_to_start_one(tmp_path: Path) -> None:

@@ -399,3 +399,33 @@ def test_the_anonymized_files_name_no_jurisdiction(cast: Cast, tmp_path: Path) -
         assert not [c for c in cells if name.casefold() in c.casefold()]
         assert name.casefold() not in html.casefold()
     assert json.loads(document.model_dump_json())["title"] == "2026 Test Cohort: regional impact report"
+
+
+@pytest.mark.parametrize("anonymize", [False, True])
+def test_sections_computed_one_jurisdiction_at_a_time_make_the_same_report(
+    cast: Cast, tmp_path: Path, anonymize: bool
+) -> None:
+    from assessment.reports.regional import jurisdiction_sections, section_teams
+
+    full_cohort(cast, tmp_path, named=("Alder County", "Birch City"))
+    with transaction() as session:
+        set_named_in_regional(session, resolve_actor(session, CEDAR_MANAGER), CEDAR, cast.cohort, True)
+    with transaction() as session:
+        lead = resolve_actor(session, cast.lead)
+        teams = section_teams(session, lead, cast.cohort, anonymize)
+        sections = {}
+        for team in teams:  # as the flow does, a task each
+            sections.update(jurisdiction_sections(session, lead, cast.cohort, [team]))
+        at_once = regional_report(session, lead, cast.cohort, anonymize)
+        in_pieces = regional_report(session, lead, cast.cohort, anonymize, sections=sections)
+    assert len(teams) == 3 and len(sections) == 3
+    assert in_pieces.model_dump(exclude={"prepared_on"}) == at_once.model_dump(exclude={"prepared_on"})
+    names = ["Jurisdiction A", "Jurisdiction B", "Jurisdiction C"] if anonymize else list(NAMES)
+    assert [j.jurisdiction for j in in_pieces.scores.jurisdictions] == names
+
+
+def test_a_program_manager_cannot_list_the_sections(cast: Cast, tmp_path: Path) -> None:
+    from assessment.reports.regional import section_teams
+
+    with transaction() as session, pytest.raises(PermissionDenied, match="Only an alliance lead or an admin may"):
+        section_teams(session, resolve_actor(session, cast.alder_manager), cast.cohort)
