@@ -1,6 +1,8 @@
 """`make demo`: a fictional cohort set up, workbooks filled, every assessment run and roadmap built
 in one process, two teams' sessions run one by one and two teams walked through their journey on
-a Prefect server (``accelerator.demo_journeys``)."""
+a Prefect server (``accelerator.demo_journeys``), places and spending imported
+(``accelerator.demo_places``), then sessions 8 and 9: the recommendation, the partner survey and
+the impact reports (``accelerator.demo_reports``)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from accelerator.demo_cast import (
 )
 from accelerator.demo_journeys import JOURNEY_TEAMS, DemoJourney, DemoPrefect, Prepared, demo_prefect, walk_journeys
 from accelerator.demo_places import load_places_and_spending, print_places
+from accelerator.demo_reports import play_sessions_8_and_9, print_reports
 from accelerator.output import console, escape, print_json
 
 if TYPE_CHECKING:
@@ -39,8 +42,9 @@ if TYPE_CHECKING:
 
 
 def run_demo(out: str, as_json: bool = False) -> None:
-    """Set up the demo cohort, fill and run every team's workbooks, walk two teams' journeys, print
-    the summary, the board and paths (with ``as_json``, one JSON document of what was made and where)."""
+    """Set up the demo cohort, fill and run every team's workbooks, walk two teams' journeys, import
+    places and spending, play sessions 8 and 9 (the reports), print the summary, the board and paths
+    (with ``as_json``, one JSON document of what was made and where)."""
     folder = Path(out).resolve()
     if folder.exists():
         shutil.rmtree(folder)
@@ -78,6 +82,7 @@ def run_demo(out: str, as_json: bool = False) -> None:
         summaries, roadmaps, journeys = run_flows(folder, written, prefect, say)
         say("Importing each team's health equity metrics and a year of its contracts (sessions 5 and 6) ...")
         places = load_places_and_spending(folder / "places")
+        reported = play_sessions_8_and_9(folder, say)
         shown = cohort_board()
     export_inventories(folder / "barriers")
     made = {
@@ -94,6 +99,11 @@ def run_demo(out: str, as_json: bool = False) -> None:
         "journeys": [j.model_dump(mode="json") for j in journeys],
         "places": str(folder / "places"),
         "profiles": [p.model_dump(mode="json") for p in places],
+        "recommendation": reported.recommendation.model_dump(mode="json"),
+        "survey": reported.survey.model_dump(mode="json"),
+        "named_in_regional": reported.named_in_regional,
+        "reports_folder": str(folder / "reports"),
+        "reports": [r.model_dump(mode="json") for r in reported.reports],
     }
     # what the demo made, for scripts: the same document --json prints
     (folder / "demo.json").write_text(json.dumps(made, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -112,6 +122,8 @@ def run_demo(out: str, as_json: bool = False) -> None:
     console.print()
     print_places(places)
     console.print()
+    print_reports(reported)
+    console.print()
     console.print("[bold]Where things are[/]")
     console.print(f"  database:   {escape(database)}")
     console.print(f"  workbooks:  {escape(folder / 'workbooks')}  (a blank template and 3 filled ones per team)")
@@ -121,6 +133,8 @@ def run_demo(out: str, as_json: bool = False) -> None:
     )
     console.print(f"  journeys:   {escape(prefect.home)}  (what each `accelerator serve` printed)")
     console.print(f"  places:     {escape(folder / 'places')}  (each team's metrics and spending files, as imported)")
+    console.print(f"  survey:     {escape(folder / 'survey')}  (the partner survey form, and as partners filled it)")
+    console.print(f"  reports:    {escape(folder / 'reports')}  (each team's impact report, the regional report)")
     console.print(f"  all of it:  {escape(folder / 'demo.json')}  (what the demo made, as JSON)")
     console.print(
         f"  try:        ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator "

@@ -199,7 +199,8 @@ class StepDisplay:
         if state == "running":
             self.started[step] = time.monotonic()
         elif step in self.started:
-            self.took[step] = time.monotonic() - self.started[step]
+            # a step that runs several times (a render per format) shows the time of all its runs
+            self.took[step] = self.took.get(step, 0.0) + time.monotonic() - self.started.pop(step)
         self.states[step] = state
 
     def __rich__(self) -> RenderableType:

@@ -38,9 +38,13 @@ def template(
         print_json(made)
         return
     console.print(
-        f"Wrote {escape(made.path)}: the {escape(made.instrument)} version {made.version} form for "
+        f"Wrote {escape(made.path)}: the {escape(made.title)} (version {made.version}) form for "
         f"{escape(made.cohort)}, {made.statements} statements, room for {made.rows} respondents"
-        + (f" and a list of its {made.jurisdictions} jurisdictions." if made.jurisdictions else ".")
+        + (
+            f" and a list of its {made.jurisdictions} jurisdiction{'s' if made.jurisdictions != 1 else ''}."
+            if made.jurisdictions
+            else "."
+        )
     )
     console.print(
         f'Fill its Survey sheet, then run `accelerator survey import --cohort "{escape(made.cohort)}" '
@@ -88,7 +92,7 @@ def print_import(summary: ImportSummary) -> None:
         )
     else:
         console.print(
-            f"Imported {escape(s.file)} into {escape(s.cohort)}'s survey ({escape(s.instrument)} version "
+            f"Imported {escape(s.file)} into {escape(s.cohort)}'s survey ({escape(s.title)}, version "
             f"{s.version}): {s.respondents} respondent(s), {s.answers} answer(s)."
         )
         if s.replaced:
@@ -141,7 +145,7 @@ def results(
 
 def print_results(shown: SurveyResults) -> None:
     console.print(
-        f"[bold]Partner survey of {escape(shown.cohort)}[/] ({escape(shown.instrument)} version {shown.version}): "
+        f"[bold]{escape(shown.title)} of {escape(shown.cohort)}[/] (version {shown.version}): "
         f"{shown.respondents} respondent(s)."
     )
     if not shown.respondents:

@@ -168,7 +168,8 @@ def _named(named: bool) -> str:
 def _preference_public(place: Jurisdiction, cohort: Cohort, row: ReportPreference | None) -> PreferencePublic:
     named = row is not None and row.named_in_regional
     said = (
-        f"{place.name} is named in the regional report of {cohort.name}."
+        f"{place.name} is named in the regional report of {cohort.name} (unless it is compiled anonymized, "
+        "when every jurisdiction is labelled instead)."
         if named
         else f"{place.name} is not named in the regional report of {cohort.name}: its figures are counted, "
         "but the report does not say which are its own."

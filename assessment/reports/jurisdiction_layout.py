@@ -125,7 +125,14 @@ def summary_of(report: JurisdictionImpactReport) -> Section:
     )
     spend_value = DASH
     spend_detail = "no spending imported yet" if not report.spending.imported else "no baseline recorded yet"
-    if cbo is not None and cbo.baseline is not None:
+    if (
+        cbo is not None
+        and cbo.baseline is not None
+        and report.spending.current_period == report.spending.baseline_period
+    ):
+        spend_value = percent(cbo.baseline)
+        spend_detail = f"the baseline, {report.spending.baseline_period}; no later spending imported yet"
+    elif cbo is not None and cbo.baseline is not None:
         spend_value = f"{percent(cbo.baseline)} → {percent(cbo.now)}"
         spend_detail = f"{points(cbo.change)} since {report.spending.baseline_period}"
     elif cbo is not None:
@@ -190,7 +197,8 @@ def summary_sentences(report: JurisdictionImpactReport) -> list[str]:
         met = f"met {g.met} of its {plural(g.total, 'goal')}"
     work = f"It {fixed} and {met}"
     cbo = report.spending.line("cbo_dollar_share")
-    if cbo is not None and cbo.baseline is not None and cbo.now is not None:
+    later = report.spending.current_period != report.spending.baseline_period
+    if cbo is not None and cbo.baseline is not None and cbo.now is not None and later:
         work += (
             f"; the share of its contract dollars going to community-based organizations went from "
             f"{percent(cbo.baseline)} in {report.spending.baseline_period} to {percent(cbo.now)} in "
@@ -335,7 +343,8 @@ def barrier_sections(b: Barriers) -> list[Section]:
         return [Section(heading="Barriers", anchor="barriers", blocks=notes_of(b.notes))]
     by_status = ", ".join(f"{s.count} {s.label.lower()}" for s in b.statuses)
     lead = Paragraph(
-        text=f"The team recorded {plural(b.total, 'barrier')} that keep community organizations out of contracts: "
+        text=f"The team recorded {plural(b.total, 'barrier')} that {'keeps' if b.total == 1 else 'keep'} community "
+        "organizations out of contracts: "
         f"{by_status}."
     )
     described = "; ".join(

@@ -30,6 +30,7 @@ from assessment.reports.models import ReportPreference
 
 # The fewest jurisdictions a published figure may cover, and the fewest a breakdown may leave out.
 MIN_GROUP = 3
+MIN_SPREAD = 5  # the fewest figures whose lowest, median and highest are shown when some are not listed
 LABEL = "Jurisdiction {}"
 UNNAMED = "[a jurisdiction]"  # what typed text says in place of a jurisdiction that is not named
 
@@ -100,6 +101,23 @@ class Naming:
     def group_shown(self, jurisdictions: int) -> bool:
         """Whether a figure covering ``jurisdictions`` may be shown: anonymized, only from ``MIN_GROUP``."""
         return not self.anonymized or jurisdictions >= MIN_GROUP
+
+    def order_of(self, name: str) -> tuple[int, str]:
+        """Where the jurisdiction called ``name`` comes in a list the report shows: labelled, in label
+        (enrollment) order; named, in alphabetical order."""
+        place = self.place_named(name)
+        if self.anonymized and place is not None:
+            return self.places.index(place), ""
+        return 0, name.casefold()
+
+    def spread_shown(self, values: int, unlisted: int) -> bool:
+        """Whether the lowest, median and highest of ``values`` jurisdictions' figures may be shown beside a
+        breakdown that leaves ``unlisted`` of them out: from ``MIN_GROUP`` values when every one is listed
+        anyway; else from ``MIN_SPREAD`` (of fewer, the three would be most of the figures themselves),
+        and never while only one or two are left out (the extremes would then be known to be theirs)."""
+        if unlisted == 0:
+            return values >= MIN_GROUP
+        return values >= MIN_SPREAD and unlisted >= MIN_GROUP
 
     @property
     def kinds_shown(self) -> bool:

@@ -182,6 +182,7 @@ class SurveyCell(BaseModel):
     statement: str
     jurisdiction: str
     responses: int
+    percent: int | None  # None: "too few responses"
     said: str
 
 
@@ -191,7 +192,8 @@ class Survey(BaseModel):
     respondents: int
     rows: list[SurveyRow]
     cells: list[SurveyCell]  # by jurisdiction, for those the report may name or label
-    cells_shown: bool  # False: the breakdown is too large to lay out as a table
+    cells_shown: bool  # False: the breakdown is too large to lay out as a table, or ``too_few``
+    too_few: bool = False  # anonymized, and too few jurisdictions to show any share by jurisdiction
     left_out: int  # cells left out to protect a jurisdiction that is not named
 
 
@@ -353,6 +355,10 @@ def _domain_change(key: str, title: str, change: figures.ScoreChange | None, sho
     )
 
 
+def _without_spread(change: DomainChange) -> DomainChange:
+    return change.model_copy(update={"low": None, "median": None, "high": None})
+
+
 def domain_titles(session: Session, cohort_id: int) -> dict[str, str]:
     """The domains' titles, in rubric order, from the rubric versions the cohort's assessments were
     scored with (a few rows), then the current rubric."""
@@ -395,6 +401,7 @@ def scores_of(session: Session, cohort_id: int, naming: Naming, sections: Sectio
         changes = figures.team_changes(connection, cohort_id, None if naming.anonymized else [p.team_id for p in named])
     listed: list[Place] = [p for p in named if p.team_id in changes]
     listed = safe_breakdown(listed, compared - len(listed))
+    overall_row = _domain_change(figures.OVERALL, "Overall", overall, shown and overall is not None)
     rows = []
     for place in listed:
         team = changes[place.team_id]
@@ -408,12 +415,16 @@ def scores_of(session: Session, cohort_id: int, naming: Naming, sections: Sectio
                 domains={d.domain: _tenth(team[d.domain].change) if d.domain in team else None for d in domains},
             )
         )
+    if not naming.spread_shown(compared, compared - len(rows)):
+        # the spread would give away the figures the table leaves out
+        domains = [_without_spread(d) for d in domains]
+        overall_row = _without_spread(overall_row)
     return ScoreChanges(
         teams_compared=compared,
         at_final=found.compared.get(Cycle.final.value, 0),
         at_midpoint=found.compared.get(Cycle.midpoint.value, 0),
         shown=shown,
-        overall=_domain_change(figures.OVERALL, "Overall", overall, shown and overall is not None),
+        overall=overall_row,
         domains=domains,
         jurisdictions=rows,
         left_out=compared - len(rows),
@@ -524,10 +535,18 @@ def survey_of(session: Session, actor: Actor, group: Cohort, naming: Naming) -> 
         for j in s.jurisdictions
         if j.share.responses and naming.shown_name(j.jurisdiction)
     )
-    cells_shown = listed_cells <= SURVEY_CELLS_LIMIT
+    # Anonymized, a cohort of fewer than MIN_GROUP jurisdictions shows no share by jurisdiction: with two,
+    # each team knows its own label, so the other's would be the other's.
+    too_few = not naming.group_shown(len(naming.places))
+    cells_shown = listed_cells <= SURVEY_CELLS_LIMIT and not too_few
     for statement in results.statements:
         percents = [share.percent for _, share in _published(statement) if share.percent is not None]
-        spread = naming.group_shown(len(percents)) and len(percents) >= MIN_GROUP
+        listed = 0
+        if cells_shown:
+            kept, dropped, listed = _survey_cells(statement, results.minimum, naming)
+            cells += kept
+            left_out += dropped
+        spread = naming.group_shown(len(percents)) and naming.spread_shown(len(percents), len(percents) - listed)
         rows.append(
             SurveyRow(
                 statement=statement.text,
@@ -541,10 +560,6 @@ def survey_of(session: Session, actor: Actor, group: Cohort, naming: Naming) -> 
                 high=max(percents) if spread else None,
             )
         )
-        if cells_shown:
-            kept, dropped = _survey_cells(statement, results.minimum, naming)
-            cells += kept
-            left_out += dropped
     return Survey(
         instrument=results.instrument,
         minimum=results.minimum,
@@ -552,12 +567,14 @@ def survey_of(session: Session, actor: Actor, group: Cohort, naming: Naming) -> 
         rows=rows,
         cells=cells,
         cells_shown=cells_shown,
+        too_few=too_few,
         left_out=left_out,
     )
 
 
-def _survey_cells(statement: StatementResult, minimum: int, naming: Naming) -> tuple[list[SurveyCell], int]:
-    """The statement's cells by jurisdiction the report may show, and how many published ones it left out.
+def _survey_cells(statement: StatementResult, minimum: int, naming: Naming) -> tuple[list[SurveyCell], int, int]:
+    """The statement's cells by jurisdiction the report may show, how many published ones it left out,
+    and how many of those it shows carry a share (not "too few responses").
 
     The survey has already hidden small numbers (and their complements); a jurisdiction the report
     may not name is left out too, and then, like ``safe_breakdown`` says, as many more as it takes
@@ -574,16 +591,20 @@ def _survey_cells(statement: StatementResult, minimum: int, naming: Naming) -> t
         dropped = {name for name, _ in published} - {name for name, _ in kept}
         left_out = len(dropped)
         listed = [(name, share) for name, share in listed if name not in dropped]
+    # In the order of the report's own names (labels run in enrollment order), never by the real names'
+    # alphabet: labelled cells in alphabetical order of the names behind them would give the names away.
+    listed.sort(key=lambda cell: naming.order_of(cell[0]))
     cells = [
         SurveyCell(
             statement=statement.text,
             jurisdiction=naming.shown_name(name) or "",
             responses=share.responses,
+            percent=share.percent,
             said=share.said,
         )
         for name, share in listed
     ]
-    return cells, left_out
+    return cells, left_out, sum(1 for _, share in listed if not share.suppressed)
 
 
 def recommendation_of(recommendation: RecommendationPublic, naming: Naming) -> RecommendationView:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from assessment.reports.naming import MIN_GROUP
 from assessment.reports.regional import (
     Barriers,
     DomainChange,
@@ -200,7 +201,8 @@ def summary_sentences(report: RegionalImpactReport) -> list[str]:
             else ""
         )
         said.append(
-            f"Teams recorded {_many(barriers.barriers, 'barrier')} that keep community organizations out of "
+            f"Teams recorded {_many(barriers.barriers, 'barrier')} that "
+            f"{'keeps' if barriers.barriers == 1 else 'keep'} community organizations out of "
             f"contracts and resolved {format_number(barriers.resolved)}{common}."
         )
     goals, spending = report.goals, report.spending
@@ -609,6 +611,11 @@ def spending_section(spending: Spending) -> Section:
     return Section(heading=heading, blocks=[Paragraph(text=lead), chart, table])
 
 
+def _agree(percent: int | None, said: str) -> str:
+    """A share as its column reads it ("60%"; the responses are in the column beside), or why it is not shown."""
+    return f"{percent}%" if percent is not None else said
+
+
 def survey_section(survey: Survey | None) -> Section:
     heading = "What partners said"
     if survey is None:
@@ -631,12 +638,22 @@ def survey_section(survey: Survey | None) -> Section:
             Column(heading="Median", numeric=True, format='0"%"'),
             Column(heading="Highest", numeric=True, format='0"%"'),
         ],
-        rows=[[r.statement, r.responses, r.said, r.jurisdictions, r.low, r.median, r.high] for r in survey.rows],
+        rows=[
+            [r.statement, r.responses, _agree(r.percent, r.said), r.jurisdictions, r.low, r.median, r.high]
+            for r in survey.rows
+        ],
         note="Lowest, median and highest: the share in the jurisdictions whose share is shown, when there are "
-        "enough of them.",
+        "enough of them and none of the three would give away a share the report does not show.",
     )
     blocks: list[Block] = [Paragraph(text=lead), table]
-    if not survey.cells_shown:
+    if survey.too_few:
+        blocks.append(
+            Paragraph(
+                text=f"Shares by jurisdiction are not shown: with fewer than {MIN_GROUP} jurisdictions, a label "
+                "would not keep one jurisdiction's answers from the others.",
+            )
+        )
+    elif not survey.cells_shown:
         blocks.append(
             Paragraph(
                 text="The shares by jurisdiction are too many to print here; the spread above sums them up.",
@@ -659,7 +676,7 @@ def survey_section(survey: Survey | None) -> Section:
                     Column(heading="Responses", numeric=True, format=COUNT),
                     Column(heading="% agree or strongly agree"),
                 ],
-                rows=[[c.statement, c.jurisdiction, c.responses, c.said] for c in survey.cells],
+                rows=[[c.statement, c.jurisdiction, c.responses, _agree(c.percent, c.said)] for c in survey.cells],
                 note="Only jurisdictions this report may name are shown." + left,
             )
         )

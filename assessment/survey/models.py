@@ -133,6 +133,7 @@ class SurveyResults(BaseModel):
 
     cohort: str
     instrument: str
+    title: str  # the instrument's title, as people read it
     version: int
     minimum: int
     respondents: int  # response rows imported
@@ -145,6 +146,7 @@ class ImportSummary(BaseModel):
     file: str
     cohort: str
     instrument: str
+    title: str  # the instrument's title, as people read it
     version: int
     outcome: str  # added | replaced | unchanged
     rows: int
@@ -163,6 +165,7 @@ class SurveyTemplate(BaseModel):
     path: Path
     cohort: str
     instrument: str
+    title: str  # the instrument's title, as people read it
     version: int
     statements: int
     jurisdictions: int

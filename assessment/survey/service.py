@@ -105,6 +105,7 @@ def write_survey_template(
         path=path,
         cohort=group.name,
         instrument=instrument.id,
+        title=instrument.title,
         version=instrument.version,
         statements=len(instrument.statements),
         jurisdictions=len(names),
@@ -339,6 +340,7 @@ def _summary(
         file=read.source,
         cohort=group.name,
         instrument=instrument.id,
+        title=instrument.title,
         version=instrument.version,
         outcome=outcome,
         rows=read.rows,
@@ -429,6 +431,7 @@ def survey_results(session: Session, actor: Actor, cohort: str, jurisdiction: st
     return SurveyResults(
         cohort=group.name,
         instrument=instrument.id,
+        title=instrument.title,
         version=instrument.version,
         minimum=minimum,
         respondents=sum(i.respondents for i in imports),

@@ -88,6 +88,8 @@ def value_scale(chart: Chart) -> Scale:
     elif highest == lowest:
         return Scale(lowest, lowest + 1, 1)
     step = nice_step(highest - lowest)
+    if step < 1 and all(float(v).is_integer() for v in values):
+        step = 1.0  # counts (barriers, goals): no tick at 0.2 of a barrier
     lowest = round(math.floor(round(lowest / step, 9)) * step, 9)
     if not fixed:
         highest = round(math.ceil(round(highest / step, 9)) * step, 9)
@@ -283,9 +285,11 @@ def _style_axis(chart: BarChart, scale: Scale, unit: str) -> None:
     chart.naLabel.fillColor = MUTED
 
 
-def _fill_bars(chart: BarChart, count: int) -> None:
+def _fill_bars(chart: BarChart, count: int, reverse: bool = False) -> None:
+    """Each series its palette colour; ``reverse``: the series were given last first."""
     for index in range(count):
-        chart.bars[index].fillColor = colors.HexColor(PALETTE[index % len(PALETTE)])
+        colour = PALETTE[(count - 1 - index if reverse else index) % len(PALETTE)]
+        chart.bars[index].fillColor = colors.HexColor(colour)
         chart.bars[index].strokeColor = colors.white
         chart.bars[index].strokeWidth = 0.6
 
@@ -426,7 +430,10 @@ def _horizontal(chart: Chart, width: float, scale: Scale) -> Drawing:
     bars.barSpacing = BAR_GAP
     bars.groupSpacing = band - per_category * BAR - (per_category - 1) * BAR_GAP
     if chart.chart == "hbar":
-        _fill_bars(bars, len(data))
+        # The categories run top down (reversed), which reverses the bars within each too: the series
+        # go in last first, so the first series is the top bar of each category, as the legend reads.
+        bars.data = data[::-1]
+        _fill_bars(bars, len(data), reverse=True)
         _value_labels(bars, unit)
     elif chart.chart == "stacked":
         _fill_bars(bars, len(data))

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -127,6 +128,80 @@ def test_the_demo_runs_end_to_end_says_where_its_files_are_and_what_it_made(tmp_
     for team in made["board"]["teams"]:  # session 9 waits for the final assessment
         assert team["sessions"][8]["state"] == "blocked"
         assert "final self-assessment is not scored" in team["sessions"][8]["reasons"][0]
+
+    # sessions 8 and 9: the recommendation, the partner survey, the reports
+    assert_sessions_8_and_9(out, done.stdout, made)
+
+
+TEAMS = ("Alder County", "Juniper City", "Marigold County", "Tidewater City")
+REGIONAL = "2026-demo-cohort-fictional-regional-report"
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF's text as a reader would copy it, every run of spaces and line breaks one space."""
+    done = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True)
+    return " ".join(done.stdout.split())
+
+
+def assert_sessions_8_and_9(out: Path, stdout: str, made: dict[str, Any]) -> None:
+    said = " ".join(stdout.split())
+    # session 8: drafted from the ranking's state-controlled row, which 3 of the 4 teams report
+    # (Marigold County from session 2, Alder County and Juniper City once they saw it ranked)
+    recommendation = made["recommendation"]
+    assert recommendation["level"] == "State"
+    assert recommendation["evidence"].startswith(
+        "Reported by 3 of 4 jurisdictions (budget and cost rules, contracting)"
+    )
+    assert recommendation["endorsed_by"] == ["Alder County", "Juniper City", "Marigold County"]
+    assert "endorsed by Alder County, Juniper City, Marigold County" in said
+
+    # the survey: 30 partners answered (a 31st row names someone but answers nothing); 5 of them left a
+    # statement blank, so those statements count 29 answers; Tidewater City's 3 partners are too few
+    survey = made["survey"]
+    assert (survey["respondents"], survey["skipped"], survey["minimum"]) == (30, 1, 5)
+    answered = [int(line["overall"].rsplit(" of ", 1)[1].rstrip(")")) for line in survey["lines"]]
+    assert answered == [30, 30, 30, 29, 29, 30, 29, 30, 30, 30, 29, 30, 30, 29]
+    for line in survey["lines"]:
+        assert line["jurisdictions"]["Tidewater City"] == "too few responses"
+        for team in ("Alder County", "Juniper City", "Marigold County"):
+            assert line["jurisdictions"][team] != "too few responses"
+    assert "Partner survey: 30 partners answered" in said
+    assert (out / "survey" / "partner-survey-form.xlsx").is_file()
+
+    # every report in all three formats, and listed in demo.json with its files
+    stems = [f"{team.lower().replace(' ', '-')}-impact-report" for team in TEAMS]
+    stems += [REGIONAL, f"{REGIONAL}-anonymized"]
+    assert sorted(p.name for p in (out / "reports").iterdir()) == sorted(
+        f"{stem}{suffix}" for stem in stems for suffix in (".pdf", ".xlsx", ".html")
+    )
+    listed = [(r["what"], r["jurisdiction"], r["anonymized"]) for r in made["reports"]]
+    assert listed == [
+        *[(f"{team}: impact report", team, False) for team in TEAMS],
+        ("Regional report", None, False),
+        ("Regional report, anonymized", None, True),
+    ]
+    for report in made["reports"]:
+        assert sorted(Path(f).suffix for f in report["files"]) == [".html", ".pdf", ".xlsx"]
+        assert all(Path(f).is_file() for f in report["files"])
+    assert "Impact reports (session 9)" in stdout
+    assert "The regional report names Alder County and Marigold County only" in said
+    assert f"reports:    {out / 'reports'}" in stdout
+
+    # named: only the two teams that opted in; anonymized: no team at all, each a letter
+    assert made["named_in_regional"] == ["Alder County", "Marigold County"]
+    named = pdf_text(out / "reports" / f"{REGIONAL}.pdf")
+    assert "Endorsed by 3 of 4 jurisdictions: Alder County, Marigold County, and 1 other jurisdiction." in named
+    assert "Juniper" not in named and "Tidewater" not in named
+    anonymized = pdf_text(out / "reports" / f"{REGIONAL}-anonymized.pdf")
+    for word in ("Alder", "Juniper", "Marigold", "Tidewater"):
+        assert word not in anonymized
+    assert "Endorsed by 3 of 4 jurisdictions: Jurisdiction A, Jurisdiction B, Jurisdiction C." in anonymized
+
+    # a team's report: its partner's words in Vietnamese, and this year's spending against the baseline's
+    alder = pdf_text(out / "reports" / "alder-county-impact-report.pdf")
+    assert "Chúng tôi nhận được khoản tạm ứng đầu tiên sau hai tuần, không phải ba tháng." in alder
+    assert "No final assessment yet: scores compare baseline with midpoint." in alder
+    assert "Contract spending in 2026 compared with the team's impact-spending baseline (2025" in alder
 
 
 def test_a_prefect_server_that_cannot_start_is_said_in_one_sentence(tmp_path: Path) -> None:

@@ -429,3 +429,53 @@ def test_a_program_manager_cannot_list_the_sections(cast: Cast, tmp_path: Path) 
 
     with transaction() as session, pytest.raises(PermissionDenied, match="Only an alliance lead or an admin may"):
         section_teams(session, resolve_actor(session, cast.alder_manager), cast.cohort)
+
+
+def test_an_anonymized_survey_of_two_jurisdictions_shows_no_share_by_jurisdiction(cast: Cast, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [f"{place} partner {n}", place, 5 if n % 2 else 2] for place in NAMES[:2] for n in range(6)
+    ]
+    import_(cast, write_csv(tmp_path / "survey.csv", ["Respondent", "Jurisdiction", "trust"], rows))
+    named = compile_report(cast)
+    assert named.survey is not None and not named.survey.too_few
+    report = compile_report(cast, anonymize=True)
+    assert report.survey is not None and report.survey.too_few and report.survey.cells == []
+    trust = next(r for r in report.survey.rows if r.statement.startswith("Partners in the network trust"))
+    assert (trust.responses, trust.percent) == (12, 50)  # the overall share is still shown
+    assert "Shares by jurisdiction are not shown: with fewer than 3 jurisdictions" in "\n".join(
+        texts(document_of(report))
+    )
+
+
+def test_a_spread_that_would_give_away_an_unnamed_jurisdictions_figure_is_left_out(cast: Cast, tmp_path: Path) -> None:
+    full_cohort(cast, tmp_path)  # only Alder County named; three compared, three answered "more_together"
+    report = compile_report(cast)
+    assert report.scores.jurisdictions == [] and report.scores.left_out == 3  # Alder alone would single out two
+    overall = report.scores.overall
+    assert overall.change is not None and (overall.low, overall.median, overall.high) == (None, None, None)
+    assert report.survey is not None
+    together = next(r for r in report.survey.rows if r.theme and r.jurisdictions == 3)
+    # Alder's share is listed and the other two are not: the lowest and highest would be theirs
+    assert (together.low, together.median, together.high) == (None, None, None)
+
+    with transaction() as session:
+        for place, manager in ((cast.birch, cast.birch_manager), (CEDAR, CEDAR_MANAGER)):
+            set_named_in_regional(session, resolve_actor(session, manager), place, cast.cohort, True)
+    everyone = compile_report(cast)
+    assert everyone.scores.overall.low is not None and len(everyone.scores.jurisdictions) == 3
+    assert everyone.survey is not None
+    together = next(r for r in everyone.survey.rows if r.jurisdictions == 3)
+    assert together.low is not None  # every share is listed beside it
+
+
+def test_labelled_shares_are_listed_in_label_order_not_by_the_names_behind_them(cast: Cast, tmp_path: Path) -> None:
+    with transaction() as session:
+        admin = resolve_actor(session, cast.admin)
+        add_jurisdiction(session, admin, "Aardvark City", "city")  # first by name, last to enroll: Jurisdiction C
+        enroll_team(session, admin, "Aardvark City", cast.cohort)
+    places = (cast.alder, cast.birch, "Aardvark City")
+    rows: list[list[object]] = [[f"{place} partner {n}", place, 4] for place in places for n in range(5)]
+    import_(cast, write_csv(tmp_path / "survey.csv", ["Respondent", "Jurisdiction", "trust"], rows))
+    report = compile_report(cast, anonymize=True)
+    assert report.survey is not None
+    assert [c.jurisdiction for c in report.survey.cells] == ["Jurisdiction A", "Jurisdiction B", "Jurisdiction C"]

@@ -44,3 +44,16 @@ def test_a_range_below_zero_runs_from_its_minimum_to_its_maximum() -> None:
     assert abs(payment.width - 3 * outreach.width) < 0.5
     # and it starts left of Outreach's, by 15 points' worth (from -10, against 5)
     assert abs((outreach.x - payment.x) - 1.5 * outreach.width) < 0.5
+
+
+def test_a_chart_of_counts_has_whole_numbers_on_its_axis() -> None:
+    chart = Chart(
+        chart="stacked",
+        title="Barriers by category and status",
+        categories=["Payment", "Outreach"],
+        series=[Series(name="resolved", values=[1, 0]), Series(name="open", values=[1, 1])],
+        alt="Payment: 1 resolved, 1 open; Outreach: 1 open.",
+    )
+    assert value_scale(chart).ticks() == [0, 1, 2]
+    shares = chart.model_copy(update={"series": [Series(name="share", values=[0.25, 0.5])]})
+    assert value_scale(shares).ticks()[:3] == [0, 0.1, 0.2]  # fractions keep their fine ticks

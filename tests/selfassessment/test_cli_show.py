@@ -113,9 +113,26 @@ def test_the_display_marks_each_step_done_failed_or_waiting() -> None:
     ]
 
 
+def test_a_step_that_runs_several_times_shows_the_time_of_all_its_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import accelerator.flowrun
+
+    clock = iter([0.0, 1.0, 1.0, 3.5, 3.5, 4.0])  # render pdf 1 s, xlsx 2.5 s, html 0.5 s
+    monkeypatch.setattr(accelerator.flowrun.time, "monotonic", lambda: next(clock))
+    display = StepDisplay("Compiling the report", ["render"])
+    for _ in range(3):
+        display.tell("render", "running")
+        display.tell("render", "completed")
+    assert display.took == {"render": 4.0}
+
+
 def test_a_log_gets_the_steps_of_a_run_that_succeeded_and_only_the_error_of_one_that_failed(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import accelerator.flowrun
+
+    # whether a Prefect server runs (and the tip to start one) is not this test's business
+    monkeypatch.setattr(accelerator.flowrun, "temporary_server_note", lambda: None)
+
     def succeed(on_step: StepWatcher) -> str:
         for step in STEPS:
             on_step(step, "running")

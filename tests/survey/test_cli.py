@@ -31,6 +31,7 @@ def test_template_import_and_results_in_the_documented_forms(
         "path": str(out),
         "cohort": cast.cohort,
         "instrument": "partner-survey",
+        "title": "Partner survey",
         "version": 1,
         "statements": 14,
         "jurisdictions": 2,
