@@ -80,6 +80,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(autouse=True)
+def labels_in_enrollment_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anonymized labels are drawn at random; tests draw them in enrollment order, to know whose is which
+    (``tests/reports/test_regional.py`` checks the drawing itself)."""
+    from assessment.reports import naming
+
+    monkeypatch.setattr(naming, "draw", lambda teams: None)
+
+
+@pytest.fixture(autouse=True)
 def own_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Each test starts with nobody saved as the acting person (``accelerator whoami --set``)."""
     from assessment.core.settings import get_settings

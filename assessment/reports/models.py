@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from assessment.core.fields import Labelled, Timestamp, utcnow
@@ -74,6 +74,20 @@ class CompiledReport(SQLModel, table=True):
     folder: str = Field(sa_column=Column(Text, nullable=False))
     compiled_by: str
     compiled_at: datetime = Field(default_factory=utcnow)
+
+
+class ReportLabel(SQLModel, table=True):
+    """The letter a team goes by in its cohort's anonymized regional reports ("Jurisdiction C"):
+    drawn at random the first time the report is compiled anonymized, then kept (append-only), so a
+    label stays the same from one edition to the next and says nothing of who joined when."""
+
+    __tablename__ = "report_label"
+    __table_args__ = (UniqueConstraint("cohort_id", "position"),)
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    position: int  # 0: "Jurisdiction A", 1: "B", ...
+    assigned_at: datetime = Field(default_factory=utcnow)
 
 
 # --- read models -------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 - By default a jurisdiction appears by name only if its team opted in (``ReportPreference``);
   any other is counted in the figures but never named.
-- Anonymized, every jurisdiction is labelled "Jurisdiction A", "B", ..., "Z", "AA", ... in the
-  order its team enrolled (team id), so a label stays the same from one compile to the next and
-  a team that enrolls later takes the next letter. No figure is broken down by jurisdiction kind
-  (county or city), and no figure of fewer than ``MIN_GROUP`` jurisdictions is shown.
+- Anonymized, every jurisdiction is labelled "Jurisdiction A", "B", ..., "Z", "AA", ...: the
+  letters are drawn at random the first time and kept (``ReportLabel``), so a label stays the same
+  from one compile to the next, a team that enrolls later takes the next letter, and a label says
+  nothing of who joined when (an order a reader may know). Lists go in label order. No figure is
+  broken down by jurisdiction kind (county or city), and no figure of fewer than ``MIN_GROUP``
+  jurisdictions is shown.
 - A breakdown that shows some jurisdictions' figures beside their total must not let a reader
   work out one that is left out: while the jurisdictions left out are fewer than ``MIN_GROUP``,
   more are left out (``safe_breakdown``).
@@ -19,14 +21,17 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from random import SystemRandom
 from typing import TypeVar, cast
 
 from sqlalchemy import Select
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, col
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from assessment.cohorts.models import Jurisdiction, Team
-from assessment.reports.models import ReportPreference
+from assessment.core.errors import Conflict
+from assessment.reports.models import ReportLabel, ReportPreference
 
 # The fewest jurisdictions a published figure may cover, and the fewest a breakdown may leave out.
 MIN_GROUP = 3
@@ -50,7 +55,7 @@ def letters(index: int) -> str:
 
 
 def label_of(index: int) -> str:
-    """The anonymized label of the ``index``-th team to enroll (from 0): "Jurisdiction A"."""
+    """The anonymized label at position ``index`` (from 0): "Jurisdiction A"."""
     return LABEL.format(letters(index))
 
 
@@ -63,12 +68,12 @@ class Place:
     name: str
     kind: str
     opted_in: bool
-    label: str  # its anonymized label, from its place in the enrollment order
+    label: str  # its anonymized label ("" unless the report is anonymized)
 
 
 @dataclass(frozen=True)
 class Naming:
-    """The cohort's teams in enrollment order and what the report may call each."""
+    """The cohort's teams (in enrollment order; anonymized, in label order) and what the report calls each."""
 
     anonymized: bool
     places: list[Place]
@@ -95,7 +100,7 @@ class Naming:
 
     @property
     def named(self) -> list[Place]:
-        """The teams the report names or labels, in enrollment order."""
+        """The teams the report names (in enrollment order) or labels (in label order)."""
         return [p for p in self.places if self.shown(p) is not None]
 
     def group_shown(self, jurisdictions: int) -> bool:
@@ -104,7 +109,7 @@ class Naming:
 
     def order_of(self, name: str) -> tuple[int, str]:
         """Where the jurisdiction called ``name`` comes in a list the report shows: labelled, in label
-        (enrollment) order; named, in alphabetical order."""
+        order; named, in alphabetical order."""
         place = self.place_named(name)
         if self.anonymized and place is not None:
             return self.places.index(place), ""
@@ -150,8 +155,8 @@ class Naming:
         """How the report names jurisdictions, in a sentence or two for its readers."""
         if self.anonymized:
             return (
-                "Jurisdictions are not named: each is labelled with a letter (Jurisdiction A, B, ...) in the order "
-                "it joined the cohort, and the labels stay the same from one edition of this report to the next. "
+                "Jurisdictions are not named: each is labelled with a letter (Jurisdiction A, B, ...) drawn at "
+                "random, and the labels stay the same from one edition of this report to the next. "
                 f"Figures are not broken down by county or city, and a figure that would cover fewer than {MIN_GROUP} "
                 "jurisdictions is not shown."
             )
@@ -184,13 +189,47 @@ def places_query(cohort_id: int) -> Select[int | None, int, str, str, bool | Non
 
 
 def naming_of(session: Session, cohort_id: int, anonymize: bool) -> Naming:
-    """How the report names the cohort's teams: their labels, and whether each opted in."""
-    rows = cast(Iterable[tuple[int, int, str, str, bool | None]], session.connection().execute(places_query(cohort_id)))
+    """How the report names the cohort's teams: whether each opted in and, anonymized, their labels
+    (teams without one yet are given theirs), the teams then in label order."""
+    rows = list(
+        cast(Iterable[tuple[int, int, str, str, bool | None]], session.connection().execute(places_query(cohort_id)))
+    )
+    positions = label_positions(session, cohort_id, [team for team, *_ in rows]) if anonymize else {}
     places = [
-        Place(team, place, name, kind, bool(opted), label_of(index))
-        for index, (team, place, name, kind, opted) in enumerate(rows)
+        Place(team, place, name, kind, bool(opted), label_of(positions[team]) if team in positions else "")
+        for team, place, name, kind, opted in rows
     ]
+    if anonymize:
+        places.sort(key=lambda p: positions[p.team_id])
     return Naming(anonymized=anonymize, places=places)
+
+
+# How the teams that have no label yet are put in order before they take the next letters: at random,
+# so a label says nothing of who joined when. Tests put their own in, to know which label is whose.
+draw: Callable[[list[int]], None] = SystemRandom().shuffle
+ATTEMPTS = 5  # another compile giving the same cohort's labels at the same moment: read theirs, try again
+
+
+def label_positions(session: Session, cohort_id: int, teams: Sequence[int]) -> dict[int, int]:
+    """Each team's label position (0: "Jurisdiction A"); teams without one are given the next ones, in
+    ``draw``'s order, kept for good."""
+    query = select(ReportLabel).where(ReportLabel.cohort_id == cohort_id)
+    for _ in range(ATTEMPTS):
+        positions = {label.team_id: label.position for label in session.exec(query)}
+        missing = [team for team in teams if team not in positions]
+        if not missing:
+            return positions
+        draw(missing)
+        start = max(positions.values(), default=-1) + 1
+        try:
+            with session.begin_nested():
+                for offset, team in enumerate(missing):
+                    session.add(ReportLabel(team_id=team, cohort_id=cohort_id, position=start + offset))
+        except IntegrityError:
+            continue  # another compile took these positions first: read them and go on from there
+        positions.update({team: start + offset for offset, team in enumerate(missing)})
+        return positions
+    raise Conflict("The labels of this cohort's jurisdictions changed while they were being given; compile again.")
 
 
 def safe_breakdown(

@@ -591,7 +591,7 @@ def _survey_cells(statement: StatementResult, minimum: int, naming: Naming) -> t
         dropped = {name for name, _ in published} - {name for name, _ in kept}
         left_out = len(dropped)
         listed = [(name, share) for name, share in listed if name not in dropped]
-    # In the order of the report's own names (labels run in enrollment order), never by the real names'
+    # In the order of the report's own names (label order when labelled), never by the real names'
     # alphabet: labelled cells in alphabetical order of the names behind them would give the names away.
     listed.sort(key=lambda cell: naming.order_of(cell[0]))
     cells = [

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from assessment.cohorts.jurisdictions import add_jurisdiction
 from assessment.cohorts.people import add_person, resolve_actor
@@ -176,7 +177,7 @@ def test_the_figures_add_up_the_whole_cohort(cast: Cast, tmp_path: Path) -> None
     assert ["Payment & cash flow", "Invoicing & payment", 3, 3, 2, 3.0, "yes"] in rows_of(document, "Barriers")
     assert rows_of(document, "Spending")[0] == ["Community-based organizations", 25.0, 60.0, 35.0, 10000.0, 30000.0]
     survey_rows = rows_of(document, "Survey")
-    assert [r[1:3] for r in survey_rows if r[1] == 13] == [[13, "69% (9 of 13)"]]
+    assert [r[1:3] for r in survey_rows if r[1] == 13] == [[13, "69%"]]
     summary = " ".join(b.text for b in document.summary[0].blocks if b.kind == "paragraph")
     assert "the mean overall score rose by 27.8 points, from 33.3 to 61.1 out of 100" in summary
     assert "1 of 4 process-change goals were met" in summary
@@ -203,7 +204,7 @@ def test_a_jurisdiction_that_has_not_opted_in_is_named_nowhere(cast: Cast, tmp_p
     assert "Endorsed by 3 of 3 jurisdictions: Alder County, and 2 other jurisdictions." in texts(document)
     # Alder's survey share of "trust" is shown by name: Birch's and Cedar's are hidden by the survey
     cells = rows_of(document, "Survey by jurisdiction")
-    assert [c[1:] for c in cells if c[2] == 6] == [["Alder County", 6, "83% (5 of 6)"]]
+    assert [c[1:] for c in cells if c[2] == 6] == [["Alder County", 6, "83%"]]
 
 
 def test_a_named_jurisdiction_is_left_out_where_it_would_reveal_one_that_is_not(cast: Cast, tmp_path: Path) -> None:
@@ -332,7 +333,7 @@ def test_the_surveys_suppression_is_carried_through(cast: Cast, tmp_path: Path) 
         trust = next(r[0] for r in rows_of(document, "Survey") if r[1] == 13)
         # Cedar: 2 answers, too few; Birch: 5, hidden too, so Cedar's can't be worked out from the overall
         assert [c[1:] for c in cells if c[0] == trust] == [
-            [names[0], 6, "83% (5 of 6)"],
+            [names[0], 6, "83%"],
             [names[1], 5, "too few responses"],
             [names[2], 2, "too few responses"],
         ]
@@ -388,7 +389,7 @@ def test_the_anonymized_files_name_no_jurisdiction(cast: Cast, tmp_path: Path) -
     written = {p.suffix: p for p in write_report(document, tmp_path / "out", "regional", ["pdf", "xlsx", "html"])}
 
     pdf = pdf_text(written[".pdf"])
-    assert "Jurisdiction A" in pdf and "83% (5 of 6)" in pdf
+    assert "Jurisdiction A" in pdf and "83%" in pdf
     book = load_workbook(written[".xlsx"], read_only=True)
     cells = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v]
     book.close()
@@ -479,3 +480,41 @@ def test_labelled_shares_are_listed_in_label_order_not_by_the_names_behind_them(
     report = compile_report(cast, anonymize=True)
     assert report.survey is not None
     assert [c.jurisdiction for c in report.survey.cells] == ["Jurisdiction A", "Jurisdiction B", "Jurisdiction C"]
+
+
+def test_labels_are_drawn_at_random_once_and_kept(cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessment.reports import naming
+    from assessment.reports.models import ReportLabel
+
+    full_cohort(cast, tmp_path)
+    drawn: list[list[int]] = []
+
+    def backwards(teams: list[int]) -> None:  # a draw that puts the last to enroll first
+        drawn.append(list(teams))
+        teams.reverse()
+
+    monkeypatch.setattr(naming, "draw", backwards)
+    first = compile_report(cast, anonymize=True)
+    # Alder (+16.7), who enrolled first, drew the last letter; the table runs in label order
+    assert [(j.jurisdiction, j.overall) for j in first.scores.jurisdictions] == [
+        ("Jurisdiction A", 33.3),
+        ("Jurisdiction B", 33.3),
+        ("Jurisdiction C", 16.7),
+    ]
+    assert first.naming_note.startswith("Jurisdictions are not named: each is labelled with a letter")
+    assert "drawn at random" in first.naming_note
+    with transaction() as session:
+        labels = {row.team_id: row.position for row in session.exec(select(ReportLabel))}
+    assert len(drawn) == 1 and sorted(labels.values()) == [0, 1, 2]
+    assert [labels[team] for team in drawn[0]] == [2, 1, 0]  # Alder, who enrolled first, is Jurisdiction C
+    assert compile_report(cast, anonymize=True).model_dump(exclude={"prepared_on"}) == first.model_dump(
+        exclude={"prepared_on"}
+    )
+    assert len(drawn) == 1  # kept: nothing drawn again
+    # the labels are kept for good: the database refuses to change one
+    with pytest.raises(Exception, match="report_label is append-only"), transaction() as session:
+        row = session.exec(select(ReportLabel)).first()
+        assert row is not None
+        row.position = 9
+        session.add(row)
+        session.flush()

@@ -79,8 +79,28 @@ def upgrade() -> None:
 
     forbid_changes('compiled_report')
 
+    op.create_table('report_label',
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('assigned_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], ),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], ),
+    sa.PrimaryKeyConstraint('team_id'),
+    sa.UniqueConstraint('cohort_id', 'position')
+    )
+    with op.batch_alter_table('report_label', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_label_cohort_id'), ['cohort_id'], unique=False)
+
+    forbid_changes('report_label')
+
 
 def downgrade() -> None:
+    allow_changes('report_label')
+    with op.batch_alter_table('report_label', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_label_cohort_id'))
+
+    op.drop_table('report_label')
     allow_changes('compiled_report')
     with op.batch_alter_table('compiled_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_compiled_report_team_id'))
