@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from assessment.core.history import HistoryEntry
 
 
 class _LazyConsole:
@@ -55,3 +58,26 @@ def escape(text: object) -> str:
     from rich.markup import escape as rich_escape
 
     return rich_escape(str(text))
+
+
+def print_history(title: str, entries: Iterable[HistoryEntry], labels: Mapping[str, str] | None = None) -> None:
+    """A record's history as a table: when, who, which field (named as ``labels`` say, else from its
+    code), from what, to what, and the note."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in ("When (UTC)", "Who", "Field", "From", "To", "Note"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("When (UTC)", "Field"))
+    for e in entries:
+        field = getattr(e, "field_label", None) or (labels or {}).get(e.field, e.field.replace("_", " ").capitalize())
+        old = getattr(e, "old_label", None) or e.old
+        new = getattr(e, "new_label", None) or e.new
+        table.add_row(
+            f"{e.at:%Y-%m-%d %H:%M}",
+            escape(e.actor),
+            escape(field),
+            escape(old or "–"),
+            escape(new or "–"),
+            escape(e.note),
+        )
+    console.print(table)

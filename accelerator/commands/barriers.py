@@ -9,7 +9,7 @@ import typer
 
 from accelerator.context import acting
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption, given
-from accelerator.output import console, err_console, escape, print_json
+from accelerator.output import console, err_console, escape, print_history, print_json
 
 if TYPE_CHECKING:
     from assessment.barriers.models import BarrierPublic
@@ -211,7 +211,6 @@ def history(
     ctx: typer.Context, barrier_id: Annotated[int, typer.Argument(help="Barrier id.")], as_json: JsonOption = False
 ) -> None:
     """Every change of a barrier: who, when, from what to what, and why."""
-    from rich.table import Table
 
     from assessment.barriers.service import barrier_history
 
@@ -220,19 +219,7 @@ def history(
     if as_json:
         print_json(entries)
         return
-    table = Table(title=f"History of barrier {barrier_id}", title_justify="left")
-    for column in ("When (UTC)", "Who", "Field", "From", "To", "Note"):
-        table.add_column(column)
-    for e in entries:
-        table.add_row(
-            f"{e.at:%Y-%m-%d %H:%M}",
-            escape(e.actor),
-            escape(e.field_label),
-            escape(e.old_label or "–"),
-            escape(e.new_label or "–"),
-            escape(e.note),
-        )
-    console.print(table)
+    print_history(f"History of barrier {barrier_id}", entries)
 
 
 @app.command()

@@ -8,7 +8,7 @@ import typer
 
 from accelerator.context import acting
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption, given, parse_date
-from accelerator.output import console, err_console, escape, print_json
+from accelerator.output import console, err_console, escape, print_history, print_json
 from assessment.anchor.spend import keys
 
 if TYPE_CHECKING:
@@ -220,7 +220,6 @@ def update(
 @app.command()
 def history(ctx: typer.Context, commitment_id: IdArgument, as_json: JsonOption = False) -> None:
     """Every change of a commitment and every value typed for it: who, when, from what to what, and why."""
-    from rich.table import Table
 
     from assessment.anchor.models import FIELD_LABELS
     from assessment.anchor.service import commitment_history
@@ -230,16 +229,4 @@ def history(ctx: typer.Context, commitment_id: IdArgument, as_json: JsonOption =
     if as_json:
         print_json(entries)
         return
-    table = Table(title=f"History of commitment {commitment_id}", title_justify="left")
-    for column in ("When (UTC)", "Who", "Field", "From", "To", "Note"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("When (UTC)", "Field"))
-    for e in entries:
-        table.add_row(
-            f"{e.at:%Y-%m-%d %H:%M}",
-            escape(e.actor),
-            escape(FIELD_LABELS.get(e.field, e.field.replace("_", " ").capitalize())),
-            escape(e.old or "–"),
-            escape(e.new or "–"),
-            escape(e.note),
-        )
-    console.print(table)
+    print_history(f"History of commitment {commitment_id}", entries, FIELD_LABELS)

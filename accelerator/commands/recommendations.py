@@ -8,7 +8,7 @@ import typer
 
 from accelerator.context import acting
 from accelerator.options import CohortOption, JsonOption, given
-from accelerator.output import console, err_console, escape, print_json
+from accelerator.output import console, err_console, escape, print_history, print_json
 
 if TYPE_CHECKING:
     from assessment.recommendations.models import Endorsed, RecommendationPublic
@@ -249,7 +249,6 @@ def list_(ctx: typer.Context, cohort: CohortOption, as_json: JsonOption = False)
 @app.command()
 def history(ctx: typer.Context, recommendation_id: IdArgument, as_json: JsonOption = False) -> None:
     """Every change of a recommendation and every endorsement given or withdrawn: who, when, and why."""
-    from rich.table import Table
 
     from assessment.recommendations.models import FIELD_LABELS
     from assessment.recommendations.service import recommendation_history
@@ -259,16 +258,4 @@ def history(ctx: typer.Context, recommendation_id: IdArgument, as_json: JsonOpti
     if as_json:
         print_json(entries)
         return
-    table = Table(title=f"History of recommendation {recommendation_id}", title_justify="left")
-    for column in ("When (UTC)", "Who", "Field", "From", "To", "Note"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("When (UTC)", "Field"))
-    for e in entries:
-        table.add_row(
-            f"{e.at:%Y-%m-%d %H:%M}",
-            escape(e.actor),
-            escape(FIELD_LABELS.get(e.field, e.field.replace("_", " ").capitalize())),
-            escape(e.old or "–"),
-            escape(e.new or "–"),
-            escape(e.note),
-        )
-    console.print(table)
+    print_history(f"History of recommendation {recommendation_id}", entries, FIELD_LABELS)
