@@ -255,7 +255,7 @@ def test_a_full_disk_keeps_no_version_and_leaves_no_file(
         out.write_bytes(b"%PDF-1.4 the first half")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(registry, "_registry", {**renderers(), "pdf": Renderer("pdf", ".pdf", half_written)})
+    monkeypatch.setattr(registry.FORMATS, "registered", {**renderers(), "pdf": Renderer("pdf", ".pdf", half_written)})
     plan(cast)
     out = tmp_path / "roadmaps"
     with pytest.raises(Fault, match=f"^The disk is full, so {re.escape(str(out))} was not written"):

@@ -67,7 +67,7 @@ def test_a_new_format_is_one_module_that_registers(
 ) -> None:
     from flows.roadmap_build import render
 
-    monkeypatch.setattr(registry, "_registry", dict(registry._registry))
+    monkeypatch.setattr(registry.FORMATS, "registered", dict(registry.FORMATS.registered))
     register_renderer("TXT", ".txt", _render_text)
     assert list(renderers()) == ["pdf", "xlsx", "html", "txt"]
     assert parse_formats("txt, .PDF") == ["txt", "pdf"]
@@ -79,7 +79,7 @@ def test_a_new_format_is_one_module_that_registers(
 
 
 def test_a_name_taken_by_another_writer_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_registry", dict(registry._registry))
+    monkeypatch.setattr(registry.FORMATS, "registered", dict(registry.FORMATS.registered))
     with pytest.raises(ValueError, match="'pdf' is already registered by roadmaps.pdf.render_pdf"):
         register_renderer(".PDF", ".pdf", _render_text)
     with pytest.raises(ValueError, match="suffix starting with '.'"):

@@ -29,7 +29,7 @@ def report() -> ReportDocument:
 def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Formats registered by a test stay in that test."""
     report_renderers()
-    monkeypatch.setattr(registry, "_registry", dict(registry._registry))
+    monkeypatch.setattr(registry.FORMATS, "registered", dict(registry.FORMATS.registered))
 
 
 def test_the_built_in_formats_register_like_any_other() -> None:
