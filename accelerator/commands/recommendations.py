@@ -19,6 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+# What the command line calls each field, for refusals to name the option to fix.
+OPTIONS = {"categories": "--from-ranking", "level": "--level", "proposed_change": "--change", "title": "--title"}
 IdArgument = Annotated[int, typer.Argument(help="Recommendation id (shown by `accelerator recommendation list`).")]
 LEVEL_HELP = "The level of government whose rule should change: county_city, state, federal or funder."
 FROM_RANKING_HELP = (
@@ -89,8 +91,9 @@ def draft(
         evidence=evidence,
         categories=from_ranking or [],
     )
+    draft = validate(RecommendationCreate, data, "recommendation", names=OPTIONS)
     with acting(ctx) as (session, actor):
-        shown = draft_recommendation(session, actor, cohort, validate(RecommendationCreate, data, "recommendation"))
+        shown = draft_recommendation(session, actor, cohort, draft)
     if as_json:
         print_json(shown)
         return
@@ -134,10 +137,9 @@ def update(
     )
     if not changes:
         raise typer.BadParameter("Nothing to change: give a field such as --title, --change or --from-ranking.")
+    update = validate(RecommendationUpdate, changes, "change", names=OPTIONS)
     with acting(ctx) as (session, actor):
-        shown, notices = update_recommendation(
-            session, actor, recommendation_id, validate(RecommendationUpdate, changes, "change"), expected_version, note
-        )
+        shown, notices = update_recommendation(session, actor, recommendation_id, update, expected_version, note)
     if as_json:
         print_json({**shown.model_dump(mode="json"), "warnings": notices})
         return

@@ -8,7 +8,7 @@ any case and spacing ("Action planned" or action_planned), numbers may arrive as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from difflib import get_close_matches
@@ -201,19 +201,26 @@ class Changes(Shape):
 S = TypeVar("S", bound=BaseModel)
 
 
-def problems_of(exc: ValidationError, where: str = "") -> list[Problem]:
-    """Pydantic's errors as problems located by field (and ``where`` the input came from)."""
+def problems_of(exc: ValidationError, where: str = "", names: Mapping[str, str] | None = None) -> list[Problem]:
+    """Pydantic's errors as problems located by field (and ``where`` the input came from); ``names``
+    says what a door calls a field (the CLI's "--from-ranking" for ``categories``)."""
     problems = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "input"
+        loc = [str(p) for p in err["loc"]]
+        if loc and names and loc[0] in names:
+            loc = [names[loc[0]]]  # the option as typed; which of its values is in the message
+        field = ".".join(loc) or "input"
         message = err["msg"].removeprefix("Value error, ")
         problems.append(Problem(f"{where} {field}".strip() if where else field, message))
     return problems
 
 
-def validate(shape: type[S], data: dict[str, object], what: str, where: str = "") -> S:
-    """``shape`` built from ``data``, or one ValidationFailed listing every field's problem."""
+def validate(
+    shape: type[S], data: dict[str, object], what: str, where: str = "", names: Mapping[str, str] | None = None
+) -> S:
+    """``shape`` built from ``data``, or one ValidationFailed listing every field's problem (located by
+    ``names`` where a door calls a field otherwise)."""
     try:
         return shape.model_validate(data)
     except ValidationError as exc:
-        raise not_saved(what, problems_of(exc, where)) from None
+        raise not_saved(what, problems_of(exc, where, names)) from None

@@ -187,3 +187,16 @@ def test_a_cohort_without_recommendations_says_how_to_draft_one(cast: Cast, caps
         f"{cast.cohort} has no recommendation yet; an alliance lead drafts one with "
         f'`accelerator recommendation draft --cohort "{cast.cohort}" ...`.'
     )
+
+
+def test_a_bad_value_is_refused_naming_the_option_to_fix(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
+    said = recommendation(
+        capsys, cast.lead, "draft", "--cohort", cast.cohort, "--title", "Prompt payment",
+        "--problem", "Months to be paid.", "--change", "Pay within 30 days.", "--level", "statewide",
+        "--from-ranking", "payment",
+    )  # fmt: skip
+    assert said.code == 2
+    refusal = flat(said.err)
+    assert "--level: 'statewide' is not a level" in refusal
+    assert "--from-ranking: 'payment'" in refusal
+    assert "categories" not in refusal
