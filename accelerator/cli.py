@@ -40,7 +40,7 @@ GROUPS = {
     "survey": "accelerator.commands.survey",
 }
 SETUP_WORDS = ("init", "cohort", "jurisdiction", "person", "team")
-SINGLE_WORDS = ("whoami", "demo", "serve", "status")
+SINGLE_WORDS = ("whoami", "demo", "serve", "status", "web")
 VALUED_OPTIONS = ("--actor",)
 
 
@@ -88,6 +88,7 @@ def build_app(args: Sequence[str] = ()) -> typer.Typer:
         app.command()(status)
     app.command()(demo)
     app.command()(serve)
+    app.command()(web)
     return app
 
 
@@ -132,6 +133,19 @@ def serve() -> None:
     # the runs' own lines come from the flows' state hooks (flows/reporting.py), in the run's process
     err_console.print("Each run prints a line here as it ends: what ran, for whom, and how it ended.")
     serve_all()
+
+
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web app: sign in with your email and a password set with `accelerator person set-password`."""
+    import uvicorn
+
+    from accelerator.web.app import create_app
+
+    err_console.print(f"The web app answers at http://{host}:{port}/ (Ctrl+C stops it).")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def main() -> None:

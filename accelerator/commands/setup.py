@@ -315,6 +315,32 @@ def person_add(
     console.print(f"{escape(person.name)} <{escape(person.email)}>{escape(held)}.")
 
 
+@person_app.command("set-password")
+def person_set_password(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="Email of the person who signs in to the web app with it.")],
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read the password from the first line of standard input (for scripts).")
+    ] = False,
+) -> None:
+    """Set a person's password for the web app (yours, or, for a program manager, alliance lead or admin, theirs)."""
+    import sys
+
+    from assessment.cohorts.passwords import set_password
+
+    if stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(
+            f"New password for {email} (at least 12 characters)",
+            hide_input=True,
+            confirmation_prompt="Type it again",
+        )
+    with acting(ctx) as (session, actor):
+        set_password(session, actor, email, password)
+    console.print(f"Password set for {escape(email.strip().lower())}; they can sign in to the web app with it.")
+
+
 @person_app.command("list")
 def person_list(
     ctx: typer.Context,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from assessment.core.fields import utcnow
@@ -54,6 +54,8 @@ class Person(SQLModel, table=True):
     email: str = Field(unique=True, index=True)
     name: str
     created_at: datetime = Field(default_factory=utcnow)
+    # "scrypt$n$r$p$salt$hash" (assessment/cohorts/passwords.py); None: may not sign in to the web app
+    password_hash: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class RoleAssignment(SQLModel, table=True):

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     data_dir: Path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "equity-accelerator"
     # the only folder a flow launched from a deployment (the Prefect UI) writes files in
     output_dir: Path = Field(default_factory=lambda given: Path(given["data_dir"]) / "output")
+    # signs the web app's session cookies (ACCELERATOR_WEB_SECRET); when unset, one is made and kept in
+    # ``web_secret_file`` (see accelerator/web/sessions.py), so sessions outlive a restart
+    web_secret: str | None = None
+
+    @property
+    def web_secret_file(self) -> Path:
+        return self.data_dir / "web-secret"
 
     @property
     def log_file(self) -> Path:

@@ -1,0 +1,253 @@
+"""The web app through a browser's eyes: signing in and out, the session's limits, the form tokens,
+the security headers, and the barrier board of the signed-in person's jurisdiction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from accelerator.web.app import create_app
+from assessment.barriers.service import add_barrier, update_barrier
+from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
+from assessment.cohorts.passwords import set_password
+from assessment.cohorts.people import resolve_actor
+from assessment.core.db import transaction
+from tests.conftest import Cast
+
+PASSWORD = "a long enough password"
+
+
+@dataclass
+class Clock:
+    """A clock the test moves by hand."""
+
+    now: float = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Site:
+    client: TestClient
+    clock: Clock
+
+
+@pytest.fixture
+def site(cast: Cast) -> Iterator[Site]:
+    with transaction() as session:
+        admin = resolve_actor(session, cast.admin)
+        for email in (cast.alder_officer, cast.birch_officer):
+            set_password(session, admin, email, PASSWORD)
+    clock = Clock()
+    with TestClient(create_app(clock=clock, secret=b"test secret"), follow_redirects=False) as client:
+        yield Site(client, clock)
+
+
+def token(page: Response) -> str:
+    """The form token a page carries."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def sign_in(site: Site, email: str, password: str = PASSWORD) -> Response:
+    form = site.client.get("/sign-in")
+    return site.client.post(
+        "/sign-in", data={"csrf_token": token(form), "email": email, "password": password, "next": "/"}
+    )
+
+
+def add(cast: Cast, place: str, title: str, severity: int | None = None, stage: str = "invoicing_payment") -> int:
+    with transaction() as session:
+        actor = resolve_actor(session, cast.admin)
+        data = BarrierCreate(title=title, category="payment_cash_flow", stage=stage, severity=severity)
+        return add_barrier(session, actor, place, data).id
+
+
+def titles(page: Response) -> list[str]:
+    return re.findall(r'<a href="/barriers/\d+">([^<]*)</a>', page.text)
+
+
+def test_signing_in_with_the_right_password_shows_who_you_are(cast: Cast, site: Site) -> None:
+    done = sign_in(site, cast.alder_officer)
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    home = site.client.get("/")
+    assert home.status_code == 200
+    assert "Welcome, Pat Officer" in home.text
+    assert "Procurement officer of Alder County" in home.text
+    assert 'href="/barriers"' in home.text
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(cast: Cast, site: Site) -> None:
+    for email, password in ((cast.alder_officer, "not the password!"), ("nobody@example.org", PASSWORD)):
+        refused = sign_in(site, email, password)
+        assert refused.status_code == 401
+        assert "That email and password do not match." in refused.text
+    assert site.client.get("/").status_code == 303  # still not signed in
+
+
+def test_five_failures_block_the_email_for_fifteen_minutes(cast: Cast, site: Site) -> None:
+    for _ in range(5):
+        assert sign_in(site, cast.alder_officer, "wrong wrong wrong").status_code == 401
+    blocked = sign_in(site, cast.alder_officer)  # even the right password, while blocked
+    assert blocked.status_code == 429
+    assert "Too many failed sign-ins. Wait 15 minutes and try again" in blocked.text
+    site.clock.now += 10 * 60
+    assert "Wait 5 minutes" in sign_in(site, cast.alder_officer).text
+    site.clock.now += 5 * 60 + 1
+    assert sign_in(site, cast.alder_officer).status_code == 303
+
+
+def test_failures_from_one_address_block_it_for_every_email(cast: Cast, site: Site) -> None:
+    for n in range(5):
+        assert sign_in(site, f"guess{n}@example.org", "wrong wrong wrong").status_code == 401
+    assert sign_in(site, cast.birch_officer).status_code == 429
+
+
+def test_signing_out_ends_the_session(cast: Cast, site: Site) -> None:
+    sign_in(site, cast.alder_officer)
+    home = site.client.get("/")
+    out = site.client.post("/sign-out", data={"csrf_token": token(home)})
+    assert out.status_code == 303 and out.headers["location"] == "/sign-in"
+    assert site.client.get("/").status_code == 303
+
+
+def test_a_page_without_a_session_sends_you_to_sign_in_and_back(cast: Cast, site: Site) -> None:
+    sent = site.client.get("/barriers?status=identified")
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/sign-in?next=%2Fbarriers%3Fstatus%3Didentified"
+    form = site.client.get(sent.headers["location"])
+    assert 'name="next" value="/barriers?status=identified"' in form.text
+    done = site.client.post(
+        "/sign-in",
+        data={"csrf_token": token(form), "email": cast.alder_officer, "password": PASSWORD, "next": "//evil.example"},
+    )
+    assert done.headers["location"] == "/"  # never to another site
+
+
+def test_a_post_without_the_right_form_token_is_refused(cast: Cast, site: Site) -> None:
+    site.client.get("/sign-in")
+    for data in ({}, {"csrf_token": "forged"}):
+        refused = site.client.post("/sign-in", data={**data, "email": cast.alder_officer, "password": PASSWORD})
+        assert refused.status_code == 403
+        assert "sent without its security token" in refused.text
+    assert site.client.get("/").status_code == 303
+    sign_in(site, cast.alder_officer)
+    assert site.client.post("/sign-out", data={"csrf_token": "forged"}).status_code == 403
+    assert site.client.get("/").status_code == 200  # still signed in
+
+
+def test_every_answer_carries_the_security_headers_and_a_locked_cookie(cast: Cast, site: Site) -> None:
+    for path in ("/sign-in", "/", "/static/site.css", "/nowhere"):
+        answer = site.client.get(path)
+        assert answer.headers["content-security-policy"] == (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+        )
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "same-origin"
+    cookie = site.client.get("/sign-in").headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert "<script" not in site.client.get("/sign-in").text and "style=" not in site.client.get("/sign-in").text
+
+
+def test_the_session_ends_after_thirty_idle_minutes(cast: Cast, site: Site) -> None:
+    sign_in(site, cast.alder_officer)
+    site.clock.now += 29 * 60
+    assert site.client.get("/").status_code == 200  # activity renews it
+    site.clock.now += 29 * 60
+    assert site.client.get("/").status_code == 200
+    site.clock.now += 30 * 60 + 1
+    ended = site.client.get("/")
+    assert ended.status_code == 303 and "expired=1" in ended.headers["location"]
+    assert "signed out after 30 minutes without activity" in site.client.get(ended.headers["location"]).text
+
+
+def test_the_board_shows_only_the_barriers_of_your_jurisdiction(cast: Cast, site: Site) -> None:
+    add(cast, cast.alder, "Net-60 payment terms", 4)
+    add(cast, cast.birch, "Insurance minimums too high", 5)
+    sign_in(site, cast.alder_officer)
+    board = site.client.get("/barriers")
+    assert titles(board) == ["Net-60 payment terms"]
+    assert "1 barrier." in board.text
+
+
+def test_another_jurisdictions_barrier_page_is_refused(cast: Cast, site: Site) -> None:
+    theirs = add(cast, cast.birch, "Insurance minimums too high", 5)
+    sign_in(site, cast.alder_officer)
+    refused = site.client.get(f"/barriers/{theirs}")
+    assert refused.status_code == 403
+    assert "Insurance minimums" not in refused.text
+    assert "may not read the barriers of Birch City" in refused.text
+    assert site.client.get("/barriers/999999").status_code == 404
+    assert site.client.get("/barriers/not-a-number").status_code == 404
+
+
+def test_a_barrier_page_shows_its_facts_and_history(cast: Cast, site: Site) -> None:
+    mine = add(cast, cast.alder, "Net-60 payment terms", 4)
+    with transaction() as session:
+        actor = resolve_actor(session, cast.alder_officer)
+        update_barrier(session, actor, mine, BarrierUpdate(status="analyzing"), 1, note="mapping the approvals")
+    sign_in(site, cast.alder_officer)
+    page = site.client.get(f"/barriers/{mine}")
+    assert page.status_code == 200
+    assert "<h1>Net-60 payment terms</h1>" in page.text
+    assert "officer@alder.example.org: Status" in " ".join(page.text.split())
+    assert "to “Analyzing”" in page.text and "(mapping the approvals)" in page.text
+
+
+def test_a_title_with_markup_is_shown_as_text(cast: Cast, site: Site) -> None:
+    mine = add(cast, cast.alder, "<script>alert(1)</script>")
+    sign_in(site, cast.alder_officer)
+    for path in ("/barriers", f"/barriers/{mine}"):
+        page = site.client.get(path)
+        assert "<script>alert(1)</script>" not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_the_board_filters_sorts_by_severity_and_pages_by_25(cast: Cast, site: Site) -> None:
+    # 30 barriers at severities 1..5 in turn (six of each), then one at another stage with none
+    for n in range(30):
+        add(cast, cast.alder, f"Barrier {n:02d}", n % 5 + 1)
+    add(cast, cast.alder, "Unrated outreach barrier", None, stage="outreach")
+    sign_in(site, cast.alder_officer)
+
+    first = site.client.get("/barriers")
+    assert len(titles(first)) == 25 and titles(first)[0] == "Barrier 00"
+    assert "31 barriers; page 1 of 2." in first.text
+    second = site.client.get("/barriers?page=2")
+    assert titles(second) == [
+        "Barrier 25",
+        "Barrier 26",
+        "Barrier 27",
+        "Barrier 28",
+        "Barrier 29",
+        "Unrated outreach barrier",
+    ]
+    assert 'href="/barriers?page=1"' in second.text and 'rel="next"' not in second.text
+
+    severe = titles(site.client.get("/barriers?sort=severity"))
+    # severity 5: barriers 04, 09, ..., 29 (oldest first), then severity 4
+    assert severe[:7] == [
+        "Barrier 04",
+        "Barrier 09",
+        "Barrier 14",
+        "Barrier 19",
+        "Barrier 24",
+        "Barrier 29",
+        "Barrier 03",
+    ]
+    last = titles(site.client.get("/barriers?sort=severity&page=2"))
+    assert last[-1] == "Unrated outreach barrier"
+
+    staged = site.client.get("/barriers?stage=outreach")
+    assert titles(staged) == ["Unrated outreach barrier"]
+    assert titles(site.client.get("/barriers?status=resolved")) == []
+    bad = site.client.get("/barriers?status=finished")
+    assert bad.status_code == 400
+    assert "Cannot list barriers with that filter" in bad.text
