@@ -60,6 +60,15 @@ def signed_in(request: Request) -> Actor:
         return load_actor(session, person)
 
 
+# What a person sees when something unexpected went wrong: no details (they are in the server's log).
+CRASHED = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title>'
+    '<link rel="stylesheet" href="/static/site.css"></head><body><main><h1>Something went wrong</h1>'
+    "<p>The server could not answer this request. Try again in a moment; if it keeps happening, tell whoever "
+    'runs this server what you were doing. <a href="/">Home</a></p></main></body></html>'
+)
+
+
 def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI:
     """The web app; ``clock`` and ``secret`` are for tests (the default secret comes from the settings)."""
     app = FastAPI(title="Equity Accelerator", docs_url=None, redoc_url=None, openapi_url=None)
@@ -123,6 +132,13 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
         if exc.status_code == 404:
             return await bad_address(request, RequestValidationError([]))
         return error_page(request, exc.status_code, "Cannot answer that", str(exc.detail), [])
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        # Outside the middleware (and maybe before the session was read): a fixed page, with the headers.
+        response = HTMLResponse(CRASHED, status_code=500)
+        add_headers(response)
+        return response
 
     # --- signing in and out --------------------------------------------------------------------------------
 

@@ -251,3 +251,18 @@ def test_the_board_filters_sorts_by_severity_and_pages_by_25(cast: Cast, site: S
     bad = site.client.get("/barriers?status=finished")
     assert bad.status_code == 400
     assert "Cannot list barriers with that filter" in bad.text
+
+
+def test_an_unexpected_error_shows_a_plain_page_with_the_security_headers() -> None:
+    app = create_app(clock=Clock(), secret=b"test secret")
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("internal detail: /srv/secret/path")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/boom")
+    assert page.status_code == 500
+    assert "Something went wrong" in page.text and "internal detail" not in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
