@@ -23,6 +23,7 @@ from accelerator.demo_cast import (
     ALLIANCE_LEAD,
     BARRIERS,
     COHORT,
+    DEMO_PASSWORD,
     GOALS,
     REGION,
     TEAMS,
@@ -104,6 +105,12 @@ def run_demo(out: str, as_json: bool = False) -> None:
         "named_in_regional": reported.named_in_regional,
         "reports_folder": str(folder / "reports"),
         "reports": [r.model_dump(mode="json") for r in reported.reports],
+        "web": {
+            "command": f"ACCELERATOR_DATABASE_URL=sqlite:///{database} .venv/bin/accelerator web",
+            "url": "http://127.0.0.1:8000",
+            "password": DEMO_PASSWORD,
+            "users": [{"email": email, "name": name, "role": role} for email, name, role in web_users()],
+        },
     }
     # what the demo made, for scripts: the same document --json prints
     (folder / "demo.json").write_text(json.dumps(made, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -137,6 +144,16 @@ def run_demo(out: str, as_json: bool = False) -> None:
     console.print(f"  reports:    {escape(folder / 'reports')}  (each team's impact report, the regional report)")
     console.print(f"  all of it:  {escape(folder / 'demo.json')}  (what the demo made, as JSON)")
     console.print(
+        f"  web app:    ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator web",
+        soft_wrap=True,
+    )
+    officer = next(email for email, _, role in web_users() if role == "procurement_officer")
+    console.print(
+        f"              then open http://127.0.0.1:8000 and sign in as {escape(officer)} (a procurement officer) "
+        f"or {escape(ALLIANCE_LEAD[0])} (the alliance lead), password {escape(DEMO_PASSWORD)}",
+        soft_wrap=True,
+    )
+    console.print(
         f"  try:        ACCELERATOR_DATABASE_URL=sqlite:///{escape(database)} .venv/bin/accelerator "
         f'--actor {ALLIANCE_LEAD[0]} assessment show --jurisdiction "Alder County" --cohort "{COHORT}"',
         soft_wrap=True,  # one line, so it can be copied and run as printed
@@ -145,6 +162,7 @@ def run_demo(out: str, as_json: bool = False) -> None:
 
 def set_stage() -> None:
     from assessment.cohorts.jurisdictions import add_jurisdiction
+    from assessment.cohorts.passwords import set_password
     from assessment.cohorts.people import add_person, ensure_admin, resolve_actor
     from assessment.cohorts.service import create_cohort, enroll_team
     from assessment.core.db import transaction, upgrade
@@ -160,6 +178,14 @@ def set_stage() -> None:
             enroll_team(session, admin, team.jurisdiction, COHORT)
             for email, name, role in team.people:
                 add_person(session, admin, email, name, role, team.jurisdiction)
+        for email, _, _ in web_users():
+            set_password(session, admin, email, DEMO_PASSWORD)
+
+
+def web_users() -> list[tuple[str, str, str]]:
+    """Who signs in to the demo's web app: each of Alder County's people and the alliance lead (email,
+    name, role)."""
+    return [*TEAMS[0].people, ALLIANCE_LEAD]
 
 
 Plan = tuple[DemoTeam, str, float]  # a team, a cycle, where its answers centre

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 COHORT = "2026 Demo Cohort (fictional)"
 REGION = "Demo Region (fictional)"
 ADMIN = "admin@demo.example.org"
+# The web app's sign-in for the demo's people: known to anyone who reads this, so only ever in the
+# demo's own database.
+DEMO_PASSWORD = "demo-password-2026"
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,15 @@ def test_the_demo_runs_end_to_end_says_where_its_files_are_and_what_it_made(tmp_
     # what it made, as the JSON document it writes (and prints with --json)
     assert f"all of it:  {out / 'demo.json'}" in done.stdout
     made = json.loads((out / "demo.json").read_text(encoding="utf-8"))
+    # the web app's sign-in: said, and the demo's people hold that password (in the demo's database only)
+    web = made["web"]
+    assert "accelerator web" in done.stdout and f"password {web['password']}" in done.stdout
+    from assessment.cohorts.passwords import verify_password
+
+    with sqlite3.connect(out / "accelerator.db") as db:
+        hashes = dict(db.execute("SELECT email, password_hash FROM person WHERE password_hash IS NOT NULL"))
+    assert set(hashes) == {user["email"] for user in web["users"]} and len(hashes) == 4  # Alder's 3, the lead
+    assert all(verify_password(web["password"], stored) for stored in hashes.values())
     # sessions 5 and 6: each team's dollars by the quartile of its vendors' tracts, what is not placed counted
     assert "where contract dollars land" in done.stdout
     profiles = {p["jurisdiction"]: p for p in made["profiles"]}
