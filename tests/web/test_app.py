@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from accelerator.web.app import create_app
-from assessment.barriers.service import add_barrier, update_barrier
+from assessment.barriers.service import add_barrier, barrier_history, update_barrier
 from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
 from assessment.cohorts.passwords import set_password
 from assessment.cohorts.people import resolve_actor
@@ -266,3 +266,77 @@ def test_an_unexpected_error_shows_a_plain_page_with_the_security_headers() -> N
     assert "Something went wrong" in page.text and "internal detail" not in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def status_form(site: Site, barrier: int) -> tuple[str, str]:
+    """The barrier page's form token and the version it was read at."""
+    page = site.client.get(f"/barriers/{barrier}")
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version, page.text
+    return token(page), version.group(1)
+
+
+def test_an_officer_moves_a_barrier_along_and_sees_it_in_the_history(cast: Cast, site: Site) -> None:
+    mine = add(cast, cast.alder, "Net-60 payment terms", 4)
+    sign_in(site, cast.alder_officer)
+    page = site.client.get(f"/barriers/{mine}")
+    # only the moves the lifecycle allows from "identified", a reason flagged where it is needed
+    offered = re.findall(r'<option value="(\w+)"', page.text)
+    assert offered == ["analyzing", "deferred", "not_pursued"]
+    assert "Deferred (a reason is needed)" in page.text
+    form, version = status_form(site, mine)
+    moved = site.client.post(
+        f"/barriers/{mine}/status",
+        data={"csrf_token": form, "version": version, "status": "analyzing", "note": "mapping the approvals"},
+    )
+    assert moved.status_code == 303 and moved.headers["location"] == f"/barriers/{mine}"
+    page = site.client.get(f"/barriers/{mine}")
+    assert "to “Analyzing”" in page.text and "(mapping the approvals)" in page.text
+    assert re.findall(r'<option value="(\w+)"', page.text) == ["action_planned", "deferred", "not_pursued"]
+
+
+def test_a_move_that_needs_a_reason_is_refused_without_one_and_the_choice_kept(cast: Cast, site: Site) -> None:
+    mine = add(cast, cast.alder, "Insurance above risk")
+    sign_in(site, cast.alder_officer)
+    form, version = status_form(site, mine)
+    refused = site.client.post(
+        f"/barriers/{mine}/status", data={"csrf_token": form, "version": version, "status": "deferred", "note": " "}
+    )
+    assert refused.status_code == 400
+    assert "needs a reason" in refused.text
+    assert '<option value="deferred" selected>' in refused.text
+
+
+def test_a_stale_change_says_what_changed_and_keeps_the_officers_text(cast: Cast, site: Site) -> None:
+    mine = add(cast, cast.alder, "Reimbursement only")
+    sign_in(site, cast.alder_officer)
+    form, version = status_form(site, mine)  # read at version 1 ...
+    with transaction() as session:  # ... then the program manager moves it on
+        manager = resolve_actor(session, cast.alder_manager)
+        update_barrier(session, manager, mine, BarrierUpdate(status="analyzing"), 1, note="board asked")
+    stale = site.client.post(
+        f"/barriers/{mine}/status",
+        data={"csrf_token": form, "version": version, "status": "analyzing", "note": "My careful note <b>here</b>"},
+    )
+    assert stale.status_code == 409
+    assert "Changed by someone else" in stale.text and cast.alder_manager in stale.text
+    assert "My careful note &lt;b&gt;here&lt;/b&gt;" in stale.text  # kept, as text
+    assert 'name="version" value="2"' in stale.text  # the form now carries the version as it is
+    with transaction() as session:
+        history = barrier_history(session, resolve_actor(session, cast.alder_officer), mine)
+    assert [e.note for e in history if e.field == "status"] == ["board asked"]  # the officer's change not applied
+
+
+def test_a_reader_who_may_not_change_barriers_gets_no_form_and_a_post_is_refused(cast: Cast, site: Site) -> None:
+    mine = add(cast, cast.alder, "Wet signatures")
+    with transaction() as session:
+        set_password(session, resolve_actor(session, cast.admin), cast.alder_exec, PASSWORD)
+    sign_in(site, cast.alder_exec)  # an executive lead reads barriers but does not change them
+    page = site.client.get(f"/barriers/{mine}")
+    assert page.status_code == 200 and "Change the status" not in page.text
+    refused = site.client.post(
+        f"/barriers/{mine}/status", data={"csrf_token": token(page), "version": "1", "status": "analyzing"}
+    )
+    assert refused.status_code == 403 and "may not" in refused.text
+    without_token = site.client.post(f"/barriers/{mine}/status", data={"version": "1", "status": "analyzing"})
+    assert without_token.status_code == 403 and "Form refused" in without_token.text
