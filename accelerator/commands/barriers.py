@@ -91,6 +91,7 @@ def list_(
     ] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Only this process stage.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List barriers."""
@@ -99,7 +100,7 @@ def list_(
     from assessment.barriers.service import list_barriers
 
     with acting(ctx) as (session, actor):
-        rows = list_barriers(session, actor, jurisdiction, status, category)
+        rows = list_barriers(session, actor, jurisdiction, status, category, stage)
     if as_json:
         print_json(rows)
         return

@@ -214,9 +214,7 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
 
         actor = signed_in(request)
         with transaction() as session:
-            rows = list_barriers(session, actor, None, status or None, category or None)
-        if stage:
-            rows = [b for b in rows if b.stage == stage]
+            rows = list_barriers(session, actor, None, status or None, category or None, stage or None)
         if sort == "severity":
             # most severe first; barriers without a severity last, oldest first within a severity
             rows.sort(key=lambda b: -(b.severity or 0))

@@ -162,10 +162,15 @@ def get_barrier(session: Session, actor: Actor, barrier_id: int) -> BarrierPubli
 
 
 def list_barriers(
-    session: Session, actor: Actor, jurisdiction: str | None, status: str | None = None, category: str | None = None
+    session: Session,
+    actor: Actor,
+    jurisdiction: str | None,
+    status: str | None = None,
+    category: str | None = None,
+    stage: str | None = None,
 ) -> list[BarrierPublic]:
     """A jurisdiction's barriers (every readable jurisdiction's when None), oldest first,
-    optionally only those with ``status`` and ``category`` (ids or labels)."""
+    optionally only those with ``status``, ``category`` and ``stage`` (ids or labels)."""
     if jurisdiction is not None:
         place = get_jurisdiction(session, jurisdiction)
         require(actor, "read", Record.barrier, place, f"read the barriers of {place.name}")
@@ -173,7 +178,8 @@ def list_barriers(
     else:
         places = [p for p in all_jurisdictions(session) if may(actor, "read", Record.barrier, p)]
     try:
-        filters = BarrierUpdate.model_validate({k: v for k, v in (("status", status), ("category", category)) if v})
+        given = (("status", status), ("category", category), ("stage", stage))
+        filters = BarrierUpdate.model_validate({k: v for k, v in given if v})
     except ValidationError as exc:
         raise ValidationFailed("Cannot list barriers with that filter:", problems_of(exc)) from None
     query = select(Barrier).where(col(Barrier.jurisdiction_id).in_([p.id for p in places]))
@@ -181,6 +187,8 @@ def list_barriers(
         query = query.where(Barrier.status == filters.status.value)
     if filters.category is not None:
         query = query.where(Barrier.category == filters.category)
+    if filters.stage is not None:
+        query = query.where(Barrier.stage == filters.stage)
     by_id = {row_id(p): p for p in places}
     return [public(session, b, by_id[b.jurisdiction_id]) for b in session.exec(query.order_by(col(Barrier.id)))]
 

@@ -79,6 +79,7 @@ def test_listing_every_jurisdiction_shows_only_what_the_reader_may_see(cast: Cas
         assert [b.id for b in list_barriers(session, lead, None, status="Identified")] == [alder, birch]
         with pytest.raises(ValidationFailed, match="'done' is not a barrier status"):
             list_barriers(session, lead, None, status="done")
+        assert [b.id for b in list_barriers(session, lead, None, stage="invoicing_payment")] == [birch]
 
 
 # --- what is stored and shown -----------------------------------------------------------------------
