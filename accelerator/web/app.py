@@ -1,63 +1,42 @@
-"""The FastAPI application: sign-in, sign-out, the home page and the barrier board, over the services."""
+"""The FastAPI application: sessions, security headers, the error pages, signing in and out, the home
+page and the job page; the rest of the site is in one module per part (``ROUTERS``)."""
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import import_module
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from accelerator.web.csrf import FIELD, CsrfRefused, posted_form
+from accelerator.web.csrf import CsrfRefused
+from accelerator.web.jobs import Jobs
+from accelerator.web.kit import (
+    HERE,
+    MAX_UPLOAD_BYTES,
+    SignInNeeded,
+    UploadTooLarge,
+    form_of,
+    render,
+    session_of,
+    signed_in,
+    templates,
+)
 from accelerator.web.security import SignInLimiter, add_headers
 from accelerator.web.sessions import COOKIE, Clock, Signer, WebSession, web_secret
 from assessment.core.errors import AcceleratorError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from assessment.core.permissions import Actor
 
-HERE = Path(__file__).parent
-PAGE_SIZE = 25
-
-
-class SignInNeeded(Exception):
-    """A page for signed-in people was asked for without a session."""
-
-
-def templates() -> Jinja2Templates:
-    environment = Environment(
-        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), trim_blocks=True
-    )
-    return Jinja2Templates(env=environment)
-
-
-def session_of(request: Request) -> WebSession:
-    state: WebSession = request.state.web_session
-    return state
-
-
-def signed_in(request: Request) -> Actor:
-    """The signed-in person with their current roles; a page needing one sends everyone else to sign in."""
-    from assessment.cohorts.models import Person
-    from assessment.cohorts.people import load_actor
-    from assessment.core.db import transaction
-
-    state = session_of(request)
-    if state.person_id is None:
-        raise SignInNeeded
-    with transaction() as session:
-        person = session.get(Person, state.person_id)
-        if person is None or person.password_hash is None:
-            raise SignInNeeded
-        return load_actor(session, person)
+# The pages, one module per part of the site, each with its ``router``.
+ROUTERS = ("barriers", "team", "selfassessment", "plans", "imports", "documents", "cohorts")
 
 
 # What a person sees when something unexpected went wrong: no details (they are in the server's log).
@@ -71,18 +50,19 @@ CRASHED = (
 
 def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI:
     """The web app; ``clock`` and ``secret`` are for tests (the default secret comes from the settings)."""
-    app = FastAPI(title="Equity Accelerator", docs_url=None, redoc_url=None, openapi_url=None)
+    jobs = Jobs()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(title="Equity Accelerator", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     signer = Signer(secret or web_secret(), clock)
     limiter = SignInLimiter(clock)
-    pages = templates()
+    app.state.pages = templates()
+    app.state.jobs = jobs
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-
-    def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        state = session_of(request)
-        context.setdefault("me", None)
-        return pages.TemplateResponse(
-            request, name, {"csrf_field": FIELD, "csrf_token": state.csrf, **context}, status_code=status_code
-        )
 
     @app.middleware("http")
     async def sessions_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -116,6 +96,15 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
         if session_of(request).expired:
             query["expired"] = "1"
         return RedirectResponse(f"/sign-in?{urlencode(query)}", status_code=303)
+
+    @app.exception_handler(UploadTooLarge)
+    async def too_large(request: Request, exc: UploadTooLarge) -> Response:
+        limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+        message = (
+            f"The upload is too large: at most {limit} MB (all files together) can be sent at once. "
+            "Send fewer files at a time, or remove empty rows and sheets from the file."
+        )
+        return error_page(request, 413, "Upload too large", message, [])
 
     @app.exception_handler(CsrfRefused)
     async def forged(request: Request, exc: CsrfRefused) -> Response:
@@ -152,7 +141,7 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
         from assessment.cohorts.passwords import check_password
         from assessment.core.db import transaction
 
-        form = await posted_form(request, session_of(request))
+        form = await form_of(request)
         email = form.get("email", "").strip().lower()
         password = form.get("password", "")
         target = safe_next(form.get("next", "/"))
@@ -182,7 +171,7 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
 
     @app.post("/sign-out")
     async def sign_out(request: Request) -> Response:
-        await posted_form(request, session_of(request))
+        await form_of(request)
         request.state.web_session = WebSession(seen=clock())
         return RedirectResponse("/sign-in", status_code=303)
 
@@ -203,106 +192,15 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
         barriers = may(actor, "read", Record.barrier, anywhere=True)
         return render(request, "home.html", me=me, barriers=barriers)
 
-    @app.get("/barriers", response_class=HTMLResponse)
-    def barrier_board(
-        request: Request, status: str = "", category: str = "", stage: str = "", sort: str = "", page: int = 1
-    ) -> Response:
-        from assessment.barriers.models import BarrierStatus
-        from assessment.barriers.reference import categories, stages
-        from assessment.barriers.service import list_barriers
-        from assessment.core.db import transaction
-
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse)
+    def job_page(request: Request, job_id: str) -> Response:
         actor = signed_in(request)
-        with transaction() as session:
-            rows = list_barriers(session, actor, None, status or None, category or None, stage or None)
-        if sort == "severity":
-            # most severe first; barriers without a severity last, oldest first within a severity
-            rows.sort(key=lambda b: -(b.severity or 0))
-        pages_count = max(1, math.ceil(len(rows) / PAGE_SIZE))
-        page = min(max(page, 1), pages_count)
-        shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        filters = {k: v for k, v in (("status", status), ("category", category), ("stage", stage), ("sort", sort)) if v}
+        job = app.state.jobs.get(job_id, actor.person_id)
+        return render(request, "job.html", me=actor, job=job)
 
-        def page_link(number: int) -> str:
-            return "/barriers?" + urlencode({**filters, "page": str(number)})
-
-        return render(
-            request,
-            "barriers.html",
-            me=actor,
-            barriers=shown,
-            total=len(rows),
-            page=page,
-            pages=pages_count,
-            previous=page_link(page - 1) if page > 1 else None,
-            next_page=page_link(page + 1) if page < pages_count else None,
-            filters=filters,
-            statuses=list(BarrierStatus),
-            categories=categories(),
-            stages=stages(),
-        )
-
-    def barrier_view(
-        request: Request, actor: Actor, barrier_id: int, status_code: int = 200, **form: Any
-    ) -> HTMLResponse:
-        """The barrier's page: its facts, its history and, for who may change it, the status form
-        (``form``: what the person typed, kept when their change was refused)."""
-        from assessment.barriers.lifecycle import TRANSITIONS, needs_reason
-        from assessment.barriers.models import BarrierStatus
-        from assessment.barriers.service import barrier_history, get_barrier
-        from assessment.cohorts.jurisdictions import get_jurisdiction
-        from assessment.core.db import transaction
-        from assessment.core.permissions import Record, may
-
-        with transaction() as session:
-            barrier = get_barrier(session, actor, barrier_id)
-            changes = barrier_history(session, actor, barrier_id)
-            writable = may(actor, "write", Record.barrier, get_jurisdiction(session, barrier.jurisdiction))
-        moves = [
-            {"value": s.value, "label": s.label, "reason": needs_reason(barrier.status, s)}
-            for s in TRANSITIONS[BarrierStatus(barrier.status)]
-        ]
-        return render(
-            request, "barrier.html", status_code, me=actor, barrier=barrier, changes=changes,
-            moves=moves if writable else [], form=form,
-        )  # fmt: skip
-
-    @app.get("/barriers/{barrier_id}", response_class=HTMLResponse)
-    def barrier_page(request: Request, barrier_id: int) -> Response:
-        return barrier_view(request, signed_in(request), barrier_id)
-
-    @app.post("/barriers/{barrier_id}/status", response_class=HTMLResponse)
-    async def change_status(request: Request, barrier_id: int) -> Response:
-        fields = await posted_form(request, session_of(request))
-        actor = signed_in(request)
-        typed = {"status": fields.get("status", ""), "note": fields.get("note", "")}
-        try:
-            version = int(fields.get("version", ""))
-        except ValueError:
-            version = None  # a form without the version it was read at: applied to the latest, as the CLI does
-        try:
-            await run_in_threadpool(move_barrier, actor, barrier_id, typed["status"], typed["note"], version)
-        except Conflict as exc:
-            # Someone changed it since the page was read: the page as it now is, the person's text kept.
-            return barrier_view(request, actor, barrier_id, 409, stale=exc.message, **typed)
-        except ValidationFailed as exc:
-            problems = [str(p) for p in exc.problems] or [exc.summary]
-            return barrier_view(request, actor, barrier_id, 400, problems=problems, **typed)
-        return RedirectResponse(f"/barriers/{barrier_id}", status_code=303)
-
+    for module in ROUTERS:
+        app.include_router(import_module(f"accelerator.web.{module}").router)
     return app
-
-
-def move_barrier(actor: Actor, barrier_id: int, status: str, note: str, version: int | None) -> None:
-    """A status change through the barrier service (its lifecycle, permissions and history)."""
-    from assessment.barriers.service import update_barrier
-    from assessment.barriers.shapes import BarrierUpdate
-    from assessment.core.db import transaction
-    from assessment.core.shapes import validate
-
-    change = validate(BarrierUpdate, {"status": status}, "change", names={"status": "New status"})
-    with transaction() as session:
-        update_barrier(session, actor, barrier_id, change, version, note)
 
 
 def safe_next(target: str) -> str:

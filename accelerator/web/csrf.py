@@ -23,6 +23,11 @@ async def posted_form(request: Request, state: WebSession) -> dict[str, str]:
     if len(body) > MAX_FORM_BYTES:
         raise CsrfRefused
     fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True).items()}
-    if not hmac.compare_digest(fields.get(FIELD, "").encode(), state.csrf.encode()):
-        raise CsrfRefused
+    check_token(fields.get(FIELD, ""), state)
     return fields
+
+
+def check_token(sent: str, state: WebSession) -> None:
+    """Refuse unless ``sent`` is this session's form token."""
+    if not hmac.compare_digest(sent.encode(), state.csrf.encode()):
+        raise CsrfRefused

@@ -4,56 +4,17 @@ the security headers, and the barrier board of the signed-in person's jurisdicti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
 from accelerator.web.app import create_app
 from assessment.barriers.service import add_barrier, barrier_history, update_barrier
 from assessment.barriers.shapes import BarrierCreate, BarrierUpdate
-from assessment.cohorts.passwords import set_password
 from assessment.cohorts.people import resolve_actor
 from assessment.core.db import transaction
 from tests.conftest import Cast
-
-PASSWORD = "a long enough password"
-
-
-@dataclass
-class Clock:
-    """A clock the test moves by hand."""
-
-    now: float = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class Site:
-    client: TestClient
-    clock: Clock
-
-
-@pytest.fixture
-def site(cast: Cast) -> Iterator[Site]:
-    with transaction() as session:
-        admin = resolve_actor(session, cast.admin)
-        for email in (cast.alder_officer, cast.birch_officer):
-            set_password(session, admin, email, PASSWORD)
-    clock = Clock()
-    with TestClient(create_app(clock=clock, secret=b"test secret"), follow_redirects=False) as client:
-        yield Site(client, clock)
-
-
-def token(page: Response) -> str:
-    """The form token a page carries."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
+from tests.web.conftest import PASSWORD, Clock, Site, token
 
 
 def sign_in(site: Site, email: str, password: str = PASSWORD) -> Response:
@@ -147,7 +108,8 @@ def test_every_answer_carries_the_security_headers_and_a_locked_cookie(cast: Cas
     for path in ("/sign-in", "/", "/static/site.css", "/nowhere"):
         answer = site.client.get(path)
         assert answer.headers["content-security-policy"] == (
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+            "form-action 'self'; base-uri 'none'; object-src 'none'"
         )
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert answer.headers["referrer-policy"] == "same-origin"
@@ -329,8 +291,6 @@ def test_a_stale_change_says_what_changed_and_keeps_the_officers_text(cast: Cast
 
 def test_a_reader_who_may_not_change_barriers_gets_no_form_and_a_post_is_refused(cast: Cast, site: Site) -> None:
     mine = add(cast, cast.alder, "Wet signatures")
-    with transaction() as session:
-        set_password(session, resolve_actor(session, cast.admin), cast.alder_exec, PASSWORD)
     sign_in(site, cast.alder_exec)  # an executive lead reads barriers but does not change them
     page = site.client.get(f"/barriers/{mine}")
     assert page.status_code == 200 and "Change the status" not in page.text
