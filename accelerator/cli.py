@@ -7,6 +7,7 @@ them, so ``accelerator --help`` and friends start quickly.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -16,7 +17,7 @@ import typer
 from typer._click.core import Command
 from typer._click.exceptions import ClickException
 
-from accelerator.output import err_console
+from accelerator.output import err_console, escape
 
 # Command groups by the word that invokes them, each in its own module. Only the group a command
 # line names is imported and registered: typer inspects every registered command's signature at
@@ -138,14 +139,42 @@ def serve() -> None:
 def web(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    behind_proxy: Annotated[
+        bool,
+        typer.Option(
+            "--behind-proxy",
+            help="An HTTPS proxy on this machine forwards to the app: trust its X-Forwarded-Proto (secure cookies).",
+        ),
+    ] = False,
 ) -> None:
     """Start the web app: sign in with your email and a password set with `accelerator person set-password`."""
     import uvicorn
 
+    from accelerator.flowrun import TEMPORARY_SERVER_TIP, configure_prefect, local_server_api_url
     from accelerator.web.app import create_app
 
+    # Work started from a page (scoring workbooks, building a roadmap) runs as Prefect flows in this process.
+    configure_prefect()
+    if not os.environ.get("PREFECT_API_URL") and local_server_api_url() is None:
+        err_console.print(
+            escape(f"{TEMPORARY_SERVER_TIP} Without it, the first flow started from a page waits 10-20 s."),
+            soft_wrap=True,
+        )
+    if host not in ("127.0.0.1", "localhost", "::1") and not behind_proxy:
+        err_console.print(
+            "Note: passwords cross the network in the clear over plain HTTP. Put an HTTPS proxy in front and "
+            "start with --behind-proxy.",
+            soft_wrap=True,
+        )
     err_console.print(f"The web app answers at http://{host}:{port}/ (Ctrl+C stops it).")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=behind_proxy,
+        forwarded_allow_ips="127.0.0.1,::1" if behind_proxy else None,
+    )
 
 
 def main() -> None:

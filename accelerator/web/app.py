@@ -25,6 +25,7 @@ from accelerator.web.kit import (
     SignInNeeded,
     UploadTooLarge,
     form_of,
+    navigation,
     render,
     session_of,
     signed_in,
@@ -182,15 +183,13 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
         from assessment.cohorts.models import Person
         from assessment.cohorts.people import public
         from assessment.core.db import transaction
-        from assessment.core.permissions import Record, may
 
         actor = signed_in(request)
         with transaction() as session:
             person = session.get(Person, actor.person_id)
             assert person is not None  # signed_in found them a moment ago
             me = public(session, person)
-        barriers = may(actor, "read", Record.barrier, anywhere=True)
-        return render(request, "home.html", me=me, barriers=barriers)
+        return render(request, "home.html", me=me, nav=navigation(actor))
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)
     def job_page(request: Request, job_id: str) -> Response:

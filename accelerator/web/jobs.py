@@ -9,6 +9,7 @@ store in the database.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import secrets
 import threading
@@ -80,7 +81,9 @@ class Jobs:
         with self.lock:
             self._forget_old()
             self.jobs[job.id] = job
-        self.pool.submit(self._run, job, work)
+        # The work runs in the context it was started in (Prefect's settings among it), as a sync page does.
+        context = contextvars.copy_context()
+        self.pool.submit(context.run, self._run, job, work)
         return job
 
     def get(self, job_id: str, owner: int) -> Job:
