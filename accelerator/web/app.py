@@ -32,7 +32,7 @@ from accelerator.web.kit import (
     templates,
 )
 from accelerator.web.security import SignInLimiter, add_headers
-from accelerator.web.sessions import COOKIE, Clock, Signer, WebSession, web_secret
+from accelerator.web.sessions import COOKIE, Clock, Signer, WebSession, password_stamp, web_secret
 from assessment.core.errors import AcceleratorError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from assessment.core.permissions import Actor
 
@@ -139,6 +139,7 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
 
     @app.post("/sign-in", response_class=HTMLResponse)
     async def sign_in(request: Request) -> Response:
+        from assessment.cohorts.models import Person
         from assessment.cohorts.passwords import check_password
         from assessment.core.db import transaction
 
@@ -156,18 +157,23 @@ def create_app(clock: Clock = time.time, secret: bytes | None = None) -> FastAPI
             )
             return render(request, "sign_in.html", 429, next=target, note="", email=email, error=error)
 
-        def check() -> Actor | None:
+        def check() -> tuple[Actor, str] | None:
             with transaction() as session:
-                return check_password(session, email, password)
+                actor = check_password(session, email, password)
+                person = session.get(Person, actor.person_id) if actor is not None else None
+                if actor is None or person is None or person.password_hash is None:
+                    return None
+                return actor, password_stamp(person.password_hash)
 
-        actor = await run_in_threadpool(check)
-        if actor is None:
+        checked = await run_in_threadpool(check)
+        if checked is None:
             limiter.failed(email, address)
             error = "That email and password do not match. Check both and try again."
             return render(request, "sign_in.html", 401, next=target, note="", email=email, error=error)
         limiter.succeeded(email)
+        actor, stamp = checked
         # a new session (and form token) at sign-in, so a token planted before it is worthless
-        request.state.web_session = WebSession(person_id=actor.person_id, seen=clock())
+        request.state.web_session = WebSession(person_id=actor.person_id, seen=clock(), stamp=stamp)
         return RedirectResponse(target, status_code=303)
 
     @app.post("/sign-out")

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from accelerator.web.csrf import FIELD, CsrfRefused, check_token, posted_form
-from accelerator.web.sessions import WebSession
+from accelerator.web.sessions import WebSession, password_stamp
 from assessment.core.errors import Problem, ValidationFailed
 from assessment.core.permissions import Actor, Record, Role, may
 
@@ -65,7 +65,8 @@ def signed_in(request: Request) -> Actor:
         raise SignInNeeded
     with transaction() as session:
         person = session.get(Person, state.person_id)
-        if person is None or person.password_hash is None:
+        # gone, its password removed, or changed since this session signed in (the old one may have leaked)
+        if person is None or person.password_hash is None or password_stamp(person.password_hash) != state.stamp:
             raise SignInNeeded
         return load_actor(session, person)
 

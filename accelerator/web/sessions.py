@@ -27,10 +27,17 @@ class WebSession:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     person_id: int | None = None
     seen: float = 0.0
+    # which password the person signed in with (``password_stamp``): a new password ends older sessions
+    stamp: str = ""
     expired: bool = False  # an earlier session ended for being idle (not stored; said on the sign-in page)
 
     def as_dict(self) -> dict[str, object]:
-        return {"csrf": self.csrf, "person_id": self.person_id, "seen": self.seen}
+        return {"csrf": self.csrf, "person_id": self.person_id, "seen": self.seen, "stamp": self.stamp}
+
+
+def password_stamp(password_hash: str) -> str:
+    """A short fingerprint of a stored password hash (its salt makes it differ for every password set)."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
 
 
 def web_secret() -> bytes:
@@ -81,12 +88,14 @@ class Signer:
         try:
             data = json.loads(base64.urlsafe_b64decode(body.encode("ascii")))
             csrf, person_id, seen = str(data["csrf"]), data["person_id"], float(data["seen"])
-        except (ValueError, KeyError, TypeError):
+            stamp = str(data.get("stamp", ""))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return fresh
         if now - seen > self.idle_seconds:
             fresh.expired = person_id is not None
             return fresh
-        return WebSession(csrf=csrf, person_id=person_id if isinstance(person_id, int) else None, seen=now)
+        person = person_id if isinstance(person_id, int) else None
+        return WebSession(csrf=csrf, person_id=person, seen=now, stamp=stamp)
 
     def write(self, request: Request, response: Response, state: WebSession) -> None:
         """Set the cookie: not readable by scripts, not sent by other sites' forms, https-only over https."""

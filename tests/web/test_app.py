@@ -300,3 +300,16 @@ def test_a_reader_who_may_not_change_barriers_gets_no_form_and_a_post_is_refused
     assert refused.status_code == 403 and "may not" in refused.text
     without_token = site.client.post(f"/barriers/{mine}/status", data={"version": "1", "status": "analyzing"})
     assert without_token.status_code == 403 and "Form refused" in without_token.text
+
+
+def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(cast: Cast, site: Site) -> None:
+    from assessment.cohorts.passwords import set_password
+
+    sign_in(site, cast.alder_officer)
+    assert site.client.get("/barriers").status_code == 200
+    with transaction() as session:
+        set_password(session, resolve_actor(session, cast.admin), cast.alder_officer, "a brand new long password")
+    gone = site.client.get("/barriers")
+    assert gone.status_code == 303 and gone.headers["location"].startswith("/sign-in")
+    assert sign_in(site, cast.alder_officer, "a brand new long password").status_code == 303
+    assert site.client.get("/barriers").status_code == 200
