@@ -1,10 +1,12 @@
-"""Passwords for signing in to the web app: scrypt hashes, who may set one, and checking one."""
+"""Passwords for signing in to the web app: argon2id hashes (argon2-cffi), who may set one, and checking one."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -14,41 +16,63 @@ from assessment.core.errors import Problem, ValidationFailed
 from assessment.core.fields import row_id
 from assessment.core.permissions import Actor, Record, may, require
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # hashing a megabyte on every sign-in attempt would be a cheap way to tire the server
-# scrypt cost: 2**14 rounds, block size 8, one lane (about 16 MiB and tens of milliseconds a hash)
-N, R, P = 2**14, 8, 1
-SALT_BYTES = 16
-KEY_BYTES = 32
-SCHEME = "scrypt"
+# scrypt: how passwords were hashed before argon2id; such hashes still verify, and are replaced at sign-in
+LEGACY_SCHEME = "scrypt"
 
 
-def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * n * r * p, dklen=KEY_BYTES
-    )
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes, 4 lanes)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def hash_password(password: str) -> str:
-    """One self-describing string: scheme, cost, salt and hash (``scrypt$n$r$p$salt$hash``, hex)."""
-    salt = secrets.token_bytes(SALT_BYTES)
-    return f"{SCHEME}${N}${R}${P}${salt.hex()}${_derive(password, salt, N, R, P).hex()}"
+    """One self-describing string: argon2id's PHC format (``$argon2id$v=19$m=...,t=...,p=...$salt$hash``)."""
+    return _hasher().hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
-    """True when ``password`` hashes to ``stored`` (compared in constant time)."""
+    """True when ``password`` matches ``stored`` (an argon2 hash, or an older scrypt one)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    if stored.startswith(f"{LEGACY_SCHEME}$"):
+        return _verify_scrypt(password, stored)
     try:
-        scheme, n, r, p, salt, key = stored.split("$")
-        if scheme != SCHEME:
-            return False
-        derived = _derive(password, bytes.fromhex(salt), int(n), int(r), int(p))
+        return _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when ``stored`` was made with an older scheme or weaker settings than today's."""
+    return stored.startswith(f"{LEGACY_SCHEME}$") or _hasher().check_needs_rehash(stored)
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
+    """An older ``scrypt$n$r$p$salt$hash`` hash (hex), compared in constant time."""
+    try:
+        _, n, r, p, salt, key = stored.split("$")
+        cost, block, lanes = int(n), int(r), int(p)
+        derived = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=cost, r=block, p=lanes,
+            maxmem=2 * 128 * cost * block * lanes, dklen=len(bytes.fromhex(key)),
+        )  # fmt: skip
         return hmac.compare_digest(derived, bytes.fromhex(key))
     except ValueError:
         return False
 
 
 # Checked when the email is unknown (or has no password), so that answer takes as long as a wrong password.
-_DECOY = hash_password(secrets.token_hex(16))
+@cache
+def _decoy() -> str:
+    return hash_password(secrets.token_hex(16))
 
 
 def password_problems(password: str) -> list[Problem]:
@@ -93,10 +117,14 @@ def check_password(session: Session, email: str, password: str) -> Actor | None:
     """The person signing in when ``password`` is theirs, else None (as slow for an unknown email)."""
     person = find_person(session, email)
     if person is None or person.password_hash is None or len(password) > MAX_LENGTH:
-        verify_password(password[:MAX_LENGTH], _DECOY)
+        verify_password(password[:MAX_LENGTH], _decoy())
         return None
     if not verify_password(password, person.password_hash):
         return None
+    if needs_rehash(person.password_hash):
+        # the same password under today's hash: not a change anyone made, so no history entry
+        person.password_hash = hash_password(password)
+        session.add(person)
     return load_actor(session, person)
 
 

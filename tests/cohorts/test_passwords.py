@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 
@@ -48,7 +49,7 @@ def test_the_hash_is_salted_self_describing_and_kept_out_of_the_history(cast: Ca
         entries = [h for h in session.exec(select(History)) if h.field == "password"]
     assert len(hashes) == 2
     assert hashes[0] != hashes[1]  # same password, different salts
-    assert all(h.startswith("scrypt$16384$8$1$") and GOOD not in h for h in hashes)
+    assert all(h.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and GOOD not in h for h in hashes)
     assert [(e.old, e.new, e.actor) for e in entries] == [(None, "set", cast.admin), (None, "set", cast.admin)]
     assert not any(h in (e.new or "") for e in entries for h in hashes)
 
@@ -113,3 +114,18 @@ def test_set_password_asks_twice_without_showing_it_and_again_when_they_differ(c
     assert "do not match" in done.output
     assert GOOD not in done.output  # never echoed
     assert signs_in(cast.alder_officer, GOOD) == cast.alder_officer
+
+
+def test_an_older_scrypt_hash_still_signs_in_and_is_replaced_by_argon2id(cast: Cast) -> None:
+    salt = bytes(range(16))
+    key = hashlib.scrypt(GOOD.encode(), salt=salt, n=2**14, r=8, p=1, maxmem=2 * 128 * 2**14 * 8, dklen=32)
+    with transaction() as session:
+        person = session.exec(select(Person).where(Person.email == cast.alder_officer)).one()
+        person.password_hash = f"scrypt$16384$8$1${salt.hex()}${key.hex()}"
+        session.add(person)
+    assert signs_in(cast.alder_officer, "not the password at all") is None
+    assert signs_in(cast.alder_officer, GOOD) is not None
+    with transaction() as session:
+        stored = session.exec(select(Person).where(Person.email == cast.alder_officer)).one().password_hash
+    assert stored is not None and stored.startswith("$argon2id$")
+    assert signs_in(cast.alder_officer, GOOD) is not None
