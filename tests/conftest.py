@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,7 +125,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
-    """A fresh, migrated, empty database; PostgreSQL gets a schema of its own."""
+    """A fresh, migrated, empty database; PostgreSQL gets a database of its own, copied from a migrated
+    template (a copy takes a tenth of a second; migrating each one took three)."""
     if request.param == "sqlite":
         path = tmp_path / "accelerator.db"
         shutil.copy(sqlite_template, path)
@@ -132,12 +134,64 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         use_database(url)
         yield url
         return
-    with postgres_schema() as url:
+    template = request.getfixturevalue("postgres_template")
+    with postgres_database(template) as url:
         use_database(url)
-        from assessment.core.db import upgrade
-
-        upgrade(url)
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated database that each test's PostgreSQL database is copied from (one per test process)."""
+    from assessment.core.db import engine_for, upgrade
+
+    name = f"accelerator_template_{os.getpid()}"
+    with postgres_admin() as admin:
+        admin.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = on_database(name)
+    upgrade(url)
+    engine_for(url).dispose()  # a template must have no connection when it is copied
+    yield name
+    with postgres_admin() as admin:
+        admin.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def postgres_database(template: str) -> Iterator[str]:
+    """A database of its own copied from ``template``, as a URL (dropped afterwards)."""
+    from assessment.core.db import engine_for
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with postgres_admin() as admin:
+        admin.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
+    url = on_database(name)
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with postgres_admin() as admin:
+            admin.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def on_database(name: str) -> str:
+    """POSTGRES_URL pointed at database ``name`` of the same server."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def postgres_admin() -> Iterator[Any]:
+    """A connection to the test server in autocommit (CREATE and DROP DATABASE refuse transactions)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 @contextmanager

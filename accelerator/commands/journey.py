@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -18,14 +16,13 @@ import typer
 from pydantic import BaseModel
 
 from accelerator.context import acting
+from accelerator.journeys import journey_runs, paused_session, prefect_client, waiting
+from accelerator.journeys import resume as resume_run
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, escape, print_json
 from assessment.core.errors import AcceleratorError, Conflict, NotFound, Problem, ValidationFailed
 
 if TYPE_CHECKING:
-    from prefect.client.orchestration import SyncPrefectClient
-    from prefect.client.schemas.objects import FlowRun
-
     from assessment.sessions.service import TeamProgress
 
 app = typer.Typer(
@@ -33,9 +30,6 @@ app = typer.Typer(
     "for, answer it.",
     no_args_is_help=True,
 )
-
-# The latest runs of the journey searched for a team's (every team's journeys share the flow).
-SEARCHED = 200
 
 
 class JourneyStatus(BaseModel):
@@ -68,22 +62,6 @@ def prefect_api() -> str:
     return url
 
 
-@contextmanager
-def prefect_client(url: str) -> Iterator[SyncPrefectClient]:
-    """A client of the server at ``url``; a server that does not answer is said in one sentence."""
-    import httpx
-    from prefect.client.orchestration import get_client
-
-    try:
-        with get_client(sync_client=True) as client:
-            yield client
-    except httpx.TransportError:
-        raise AcceleratorError(
-            f"The Prefect server at {url} does not answer: start it (`accelerator server start` or "
-            "`prefect server start`), or correct PREFECT_API_URL."
-        ) from None
-
-
 def team(ctx: typer.Context, jurisdiction: str, cohort: str) -> tuple[str, str, TeamProgress]:
     """The team's names as stored and its sessions (refused when the person may not see them)."""
     from assessment.sessions.service import board
@@ -92,29 +70,6 @@ def team(ctx: typer.Context, jurisdiction: str, cohort: str) -> tuple[str, str, 
         shown = board(session, actor, cohort, jurisdiction)
     progress = shown.teams[0]
     return progress.jurisdiction, shown.cohort, progress
-
-
-def journey_runs(client: SyncPrefectClient, jurisdiction: str, cohort: str) -> list[FlowRun]:
-    """The team's journey runs, newest first (found by their parameters, whoever started them)."""
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
-    from prefect.client.schemas.sorting import FlowRunSort
-
-    from flows.journey import JOURNEY_FLOW
-
-    runs = client.read_flow_runs(
-        flow_filter=FlowFilter(name=FlowFilterName(any_=[JOURNEY_FLOW])),
-        sort=FlowRunSort.EXPECTED_START_TIME_DESC,
-        limit=SEARCHED,
-    )
-
-    def same(given: Any, name: str) -> bool:
-        return isinstance(given, str) and given.strip().casefold() == name.casefold()
-
-    return [
-        r
-        for r in runs
-        if same(r.parameters.get("jurisdiction"), jurisdiction) and same(r.parameters.get("cohort"), cohort)
-    ]
 
 
 def where(jurisdiction: str, cohort: str) -> str:
@@ -165,34 +120,12 @@ def start(
     )
 
 
-def waiting_for(client: SyncPrefectClient, run: FlowRun) -> tuple[str | None, dict[str, str] | None]:
-    """What a suspended run waits for: its form's description and fields (None, None when it waits for nothing)."""
-    from prefect.exceptions import ObjectNotFound
-    from prefect.input.run_input import keyset_from_paused_state
-
-    if run.state is None or not run.state.is_paused() or not run.state.state_details.run_input_keyset:
-        return None, None
-    keys = keyset_from_paused_state(run.state)
-    try:
-        description = json.loads(client.read_flow_run_input(run.id, keys["description"]))
-    except ObjectNotFound:
-        description = None
-    try:
-        schema = json.loads(client.read_flow_run_input(run.id, keys["schema"]))
-    except ObjectNotFound:
-        return description, None
-    fields = {name: str(p.get("description") or p.get("type", "")) for name, p in schema.get("properties", {}).items()}
-    return description, fields
-
-
 @app.command()
 def status(
     ctx: typer.Context, jurisdiction: JurisdictionOption, cohort: CohortOption, as_json: JsonOption = False
 ) -> None:
     """The team's latest journey run: its state, the session it is at and, when suspended, what it waits for."""
     url = prefect_api()  # before Prefect loads: it reads which server to use once
-    from flows.journey import PAUSE_KEY
-
     place, group, progress = team(ctx, jurisdiction, cohort)
     with prefect_client(url) as client:
         runs = journey_runs(client, place, group)
@@ -202,14 +135,9 @@ def status(
                 f"`accelerator journey start {where(place, group)}`."
             )
         run = runs[0]
-        description, fields = waiting_for(client, run)
-    key = run.state.state_details.pause_key if run.state is not None and run.state.is_paused() else None
-    paused_at = PAUSE_KEY.match(key) if key else None
-    at = (
-        int(paused_at["number"])
-        if paused_at
-        else next((s.number for s in progress.sessions if s.state != "done"), None)
-    )
+        waits = waiting(client, run)
+    paused_at = paused_session(run)
+    at = paused_at if paused_at is not None else next((s.number for s in progress.sessions if s.state != "done"), None)
     shown = JourneyStatus(
         run_id=str(run.id),
         name=run.name,
@@ -217,8 +145,8 @@ def status(
         cohort=group,
         state=run.state_name or "unknown",
         session=at,
-        waiting_for=description,
-        answer_fields=fields,
+        waiting_for=waits.description if waits else None,
+        answer_fields=waits.field_help() if waits else None,
         next_step=progress.next_step,
     )
     if as_json:
@@ -263,26 +191,8 @@ def resume(
             [Problem("RUN_ID", f"'{run_id}' is not a run id;", "copy it from `accelerator journey status`.")],
         ) from None
     url = prefect_api()
-    from prefect.exceptions import ObjectNotFound
-    from prefect.flow_runs import resume_flow_run
-
     with prefect_client(url) as client:
-        try:
-            run = client.read_flow_run(flow_run_id)
-        except ObjectNotFound:
-            raise NotFound(f"There is no run {flow_run_id} on the Prefect server at {url}.") from None
-        if run.state is None or not run.state.is_paused():
-            raise Conflict(
-                f"Run '{run.name}' is not waiting for an answer: it is {(run.state_name or 'unknown').lower()}. "
-                "`accelerator journey status` shows what the team's journey waits for."
-            )
-        try:
-            resume_flow_run(flow_run_id, run_input=answer)
-        except RuntimeError as refused:
-            raise ValidationFailed(
-                f"The Prefect server refused the answer; run '{run.name}' still waits:",
-                [Problem(str(input_file), str(refused).removeprefix("Cannot resume this run: "))],
-            ) from None
+        run = resume_run(client, flow_run_id, answer, str(input_file))
     sent = json.dumps(answer, ensure_ascii=False)
     if as_json:
         print_json({"run_id": str(run.id), "name": run.name, "sent": answer})

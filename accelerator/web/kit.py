@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from accelerator.web.csrf import FIELD, CsrfRefused, check_token, posted_form
 from accelerator.web.sessions import WebSession, password_stamp
@@ -46,7 +47,14 @@ def templates() -> Jinja2Templates:
     environment = Environment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), trim_blocks=True
     )
+    environment.filters["commands"] = commands
     return Jinja2Templates(env=environment)
+
+
+def commands(text: object) -> Markup:
+    """A service's message for a page: escaped, with each `command` it names shown as code."""
+    escaped = str(escape(str(text)))
+    return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))
 
 
 def session_of(request: Request) -> WebSession:
@@ -149,6 +157,19 @@ def paginate(rows: Sequence[T], page: int, link: Callable[[int], str], size: int
     )
 
 
+def paged(rows: Sequence[T], total: int, number: int, link: Callable[[int], str], size: int = PAGE_SIZE) -> Page[T]:
+    """Page ``number`` of a list the database already paged: its ``rows`` and the ``total`` of all."""
+    pages = max(1, math.ceil(total / size))
+    return Page(
+        rows=list(rows),
+        total=total,
+        number=number,
+        pages=pages,
+        previous=link(number - 1) if number > 1 else None,
+        next=link(number + 1) if number < pages else None,
+    )
+
+
 def address(path: str, **query: object) -> str:
     """``path`` with the query's non-empty values (an address for a link or a redirect)."""
     kept = {k: str(v) for k, v in query.items() if v not in (None, "")}
@@ -235,6 +256,7 @@ __all__ = [
     "address",
     "download",
     "form_of",
+    "paged",
     "paginate",
     "render",
     "session_of",

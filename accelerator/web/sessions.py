@@ -11,8 +11,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from starlette.requests import Request
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "accelerator_session"
 IDLE_SECONDS = 30 * 60
@@ -97,13 +99,38 @@ class Signer:
         person = person_id if isinstance(person_id, int) else None
         return WebSession(csrf=csrf, person_id=person, seen=now, stamp=stamp)
 
-    def write(self, request: Request, response: Response, state: WebSession) -> None:
-        """Set the cookie: not readable by scripts, not sent by other sites' forms, https-only over https."""
-        response.set_cookie(
-            COOKIE,
-            self.dump(state),
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-            path="/",
-        )
+    def cookie(self, state: WebSession, secure: bool) -> str:
+        """The Set-Cookie header carrying ``state``."""
+        carrier = Response()
+        carrier.set_cookie(COOKIE, self.dump(state), httponly=True, samesite="lax", secure=secure, path="/")
+        return carrier.headers["set-cookie"]
+
+
+class SessionsAndHeaders:
+    """ASGI middleware: reads the session from its cookie before a request, writes it back (renewed:
+    the idle timeout counts from the last request) and adds the security headers to every answer."""
+
+    def __init__(self, app: ASGIApp, signer: Signer, headers: dict[str, str]) -> None:
+        self.app = app
+        self.signer = signer
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = cookie_parser(Headers(scope=scope).get("cookie", ""))
+        state = scope.setdefault("state", {})
+        state["web_session"] = self.signer.load(cookies.get(COOKIE))
+        secure = scope.get("scheme") == "https"
+
+        async def answer(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                # the session as the page left it (signing in or out replaces it)
+                headers.append("set-cookie", self.signer.cookie(state["web_session"], secure))
+                for name, value in self.headers.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, answer)

@@ -12,7 +12,7 @@ from assessment.cohorts.shapes import JurisdictionCreate
 from assessment.core import history
 from assessment.core.errors import Conflict, NotFound, Problem, not_saved
 from assessment.core.fields import row_id
-from assessment.core.permissions import Actor, Record, may, require
+from assessment.core.permissions import Action, Actor, Record, may, require, roles_for
 from assessment.core.shapes import validate
 from assessment.metrics.geography import county_fips
 from assessment.metrics.models import Counties, JurisdictionCounty
@@ -45,6 +45,17 @@ def jurisdiction_of(session: Session, jurisdiction_id: int) -> Jurisdiction:
 def all_jurisdictions(session: Session) -> list[Jurisdiction]:
     """Every jurisdiction by name, for services that filter them by permission."""
     return list(session.exec(select(Jurisdiction).order_by(col(Jurisdiction.name))))
+
+
+def places_may(session: Session, actor: Actor, action: Action, record: Record) -> list[Jurisdiction]:
+    """The jurisdictions where ``actor`` may ``action`` ``record``s, by name: every one for an admin or a
+    regional role that may, else only those where the actor holds a role (read from the database alone)."""
+    if actor.is_admin or any(actor.has(role) for role in roles_for(action, record)):
+        candidates = all_jurisdictions(session)
+    else:
+        query = select(Jurisdiction).where(col(Jurisdiction.id).in_(sorted(actor.jurisdictions())))
+        candidates = list(session.exec(query.order_by(col(Jurisdiction.name))))
+    return [j for j in candidates if may(actor, action, record, j)]
 
 
 def readable_places(session: Session, actor: Actor, record: Record, doing: str) -> list[Jurisdiction]:

@@ -14,11 +14,13 @@ from assessment.core.settings import get_settings
 M = TypeVar("M", bound=BaseModel)
 
 
+# The reference files shipped with the project (resolved once: a page lists hundreds of labels).
+PACKAGED_RUBRICS = Path(__file__).resolve().parent.parent.parent / "rubrics"
+
+
 def rubrics_dir() -> Path:
     configured = get_settings().rubric_dir
-    if configured is not None:
-        return configured
-    return Path(__file__).resolve().parent.parent.parent / "rubrics"
+    return configured if configured is not None else PACKAGED_RUBRICS
 
 
 def data_path(name: str) -> Path:

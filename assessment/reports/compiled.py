@@ -96,3 +96,14 @@ def compiled_public(session: Session, row: CompiledReport) -> CompiledPublic:
         compiled_by=row.compiled_by,
         compiled_at=row.compiled_at,
     )
+
+
+def compiled_reports(session: Session, actor: Actor, jurisdiction: str, cohort: str) -> list[CompiledPublic]:
+    """Every compile of the team's impact report, newest first, for whoever may read the report."""
+    team, place, _ = get_team(session, jurisdiction, cohort)
+    require(actor, "read", Record.impact_report, place, f"read the impact report of {place.name}")
+    query = select(CompiledReport).where(
+        CompiledReport.kind == ReportKind.jurisdiction.value, CompiledReport.team_id == team.id
+    )
+    rows = session.exec(query.order_by(col(CompiledReport.compiled_at).desc(), col(CompiledReport.id).desc()))
+    return [compiled_public(session, row) for row in rows]

@@ -244,6 +244,14 @@ def _readable(session: Session, actor: Actor, cohort: str) -> Cohort:
     return group
 
 
+def require_reader(session: Session, actor: Actor, cohort: str) -> Cohort:
+    """The cohort, once ``actor`` may read its regional report (an alliance lead, an admin): who may
+    see and download its compiled files."""
+    group = get_cohort(session, cohort)
+    require(actor, "read", Record.regional_report, None, f"see the regional impact report of {group.name}")
+    return group
+
+
 def section_teams(session: Session, actor: Actor, cohort: str, anonymize: bool = False) -> list[int]:
     """The teams the report may show a section (a row of score changes) for: every team when
     anonymized (each labelled), else those named."""

@@ -23,6 +23,7 @@ from assessment.cohorts.service import get_team
 from assessment.core import history
 from assessment.core.errors import Conflict, NotFound, Problem, not_saved
 from assessment.core.fields import Timestamp, row_id, utcnow
+from assessment.core.history import HistoryEntry
 from assessment.core.permissions import Actor, Place, Record, require
 from assessment.core.shapes import validate
 from assessment.core.versioned import VersionedKind
@@ -214,6 +215,12 @@ def ranked_changes(session: Session, actor: Actor, jurisdiction: str, cohort: st
 
 def get_change(session: Session, actor: Actor, change_id: int) -> ChangePublic:
     return public(session, CHANGES.readable(session, actor, change_id))
+
+
+def change_history(session: Session, actor: Actor, change_id: int) -> list[HistoryEntry]:
+    """Every change of the process change (proposed, scored, set aside, carried), oldest first."""
+    CHANGES.readable(session, actor, change_id)
+    return [HistoryEntry.of(e) for e in history.entries(session, CHANGES.entity, change_id)]
 
 
 # --- writing ------------------------------------------------------------------------------------------

@@ -78,9 +78,14 @@ def members(session: Session, place: Jurisdiction) -> dict[str, set[Role]]:
     return held
 
 
+def required_roles(session: Session, place: Jurisdiction) -> dict[Role, bool]:
+    """Each role the team must cover (``REQUIRED_ROLES``, in order) and whether a member holds it."""
+    held = {role for roles in members(session, place).values() for role in roles}
+    return {role: role in held for role in REQUIRED_ROLES}
+
+
 def roster_check(session: Session, at: TeamAt) -> Fact:
-    held = {role for roles in members(session, at.place).values() for role in roles}
-    missing = [role for role in REQUIRED_ROLES if role not in held]
+    missing = [role for role, covered in required_roles(session, at.place).items() if not covered]
     if missing:
         names = " or ".join(role.label for role in missing)
         return Fact(

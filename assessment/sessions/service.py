@@ -22,7 +22,7 @@ from assessment.core import history
 from assessment.core.errors import NotFound, PermissionDenied, Problem, ValidationFailed
 from assessment.core.fields import row_id, utcnow
 from assessment.core.permissions import Actor, Record, may, require
-from assessment.sessions.facts import FACTS, Fact, TeamAt, check, members
+from assessment.sessions.facts import FACTS, Fact, TeamAt, check, members, required_roles
 from assessment.sessions.models import SessionRecord, SessionRecordPublic
 
 State = Literal["done", "ready", "blocked"]
@@ -51,6 +51,33 @@ def _team(session: Session, actor: Actor, action: Literal["read", "write"], juri
     doing = "run the sessions" if action == "write" else "see the sessions"
     require(actor, action, Record.session_record, place, f"{doing} of {place.name}")
     return TeamAt(team, place, group)
+
+
+def team_to_run(session: Session, actor: Actor, jurisdiction: str, cohort: str) -> TeamAt:
+    """The team whose sessions ``actor`` may run, and so whose journey they may answer (its equity
+    program manager, an alliance lead); refused, naming who may, for anyone else."""
+    return _team(session, actor, "write", jurisdiction, cohort)
+
+
+class RosterCoverage(BaseModel):
+    """Session 1's roster check for a team: the required roles covered and missing, and what to do."""
+
+    covered: list[str]  # role labels, in the order the check lists them
+    missing: list[str]
+    fix: str  # how to add the missing roles ("" when none is missing)
+
+
+def roster_coverage(session: Session, actor: Actor, jurisdiction: str, cohort: str) -> RosterCoverage:
+    """Which of the cross-departmental roles the team must cover it does, and which it lacks (read
+    permission on the team's sessions is enough to ask)."""
+    at = _team(session, actor, "read", jurisdiction, cohort)
+    roles = required_roles(session, at.place)
+    fact = check("roster_check", session, at)
+    return RosterCoverage(
+        covered=[role.label for role, covered in roles.items() if covered],
+        missing=[role.label for role, covered in roles.items() if not covered],
+        fix="" if fact.holds else fact.fix,
+    )
 
 
 class Readiness(BaseModel):
@@ -286,6 +313,20 @@ def next_step(states: list[SessionState], at: TeamAt) -> str:
 def board(session: Session, actor: Actor, cohort: str, jurisdiction: str | None = None) -> Board:
     """Every team of the cohort the actor may see, each session done, ready or blocked with the
     reasons, and each team's next step. Alliance leads see every team; a team's members see theirs."""
+    group, visible = _board_teams(session, actor, cohort, jurisdiction)
+    return Board(cohort=group.name, teams=[_progress(session, at) for at in visible])
+
+
+def board_page(session: Session, actor: Actor, cohort: str, start: int, size: int) -> tuple[Board, int]:
+    """Teams ``start`` to ``start + size`` of the cohort board (in ``board``'s order), and how many
+    teams the actor may see on it: a page of a cohort of thousands checks its own teams only."""
+    group, visible = _board_teams(session, actor, cohort, None)
+    shown = visible[max(start, 0) : max(start, 0) + size]
+    return Board(cohort=group.name, teams=[_progress(session, at) for at in shown]), len(visible)
+
+
+def _board_teams(session: Session, actor: Actor, cohort: str, jurisdiction: str | None) -> tuple[Cohort, list[TeamAt]]:
+    """The cohort and the teams of it the actor may see on its board, by jurisdiction name."""
     group = get_cohort(session, cohort)
     teams = list(session.exec(select(Team).where(Team.cohort_id == group.id)))
     places = {row_id(p): p for p in session.exec(select(Jurisdiction))}
@@ -301,7 +342,4 @@ def board(session: Session, actor: Actor, cohort: str, jurisdiction: str | None 
             "team, and a team's members see their own."
         )
     visible.sort(key=lambda t: places[t.jurisdiction_id].name.casefold())
-    return Board(
-        cohort=group.name,
-        teams=[_progress(session, TeamAt(t, places[t.jurisdiction_id], group)) for t in visible],
-    )
+    return group, [TeamAt(t, places[t.jurisdiction_id], group) for t in visible]

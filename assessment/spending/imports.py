@@ -133,6 +133,18 @@ def import_spending(
     )
 
 
+def import_log(session: Session, actor: Actor, jurisdiction: str) -> list[SpendImport]:
+    """The jurisdiction's spending imports that changed something (file, counts, who, when), newest first."""
+    place = get_jurisdiction(session, jurisdiction)
+    require(actor, "read", Record.spending, place, f"read the spending of {place.name}")
+    query = (
+        select(SpendImport)
+        .where(SpendImport.jurisdiction_id == place.id)
+        .order_by(col(SpendImport.imported_at).desc(), col(SpendImport.id).desc())
+    )
+    return list(session.exec(query))
+
+
 PaymentValues = tuple[Decimal, Any, Any]  # amount, invoiced_on, paid_on
 
 

@@ -170,7 +170,7 @@ def test_a_sqlite_database_on_a_read_only_disk_says_it_cannot_be_opened_for_writ
 def test_a_read_only_postgresql_session_refuses_a_write_in_one_sentence(
     cast: Cast, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    read_only = f"{database_url}%20-cdefault_transaction_read_only%3Don"
+    read_only = f"{database_url}?options=-cdefault_transaction_read_only%3Don"
     use_database(read_only)
     try:
         outcome = add_barrier(capsys, cast)

@@ -52,6 +52,21 @@ def people(cast: Cast) -> list[str]:
     return [getattr(cast, f.name) for f in fields(cast) if "@" in str(getattr(cast, f.name))]
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """argon2id at its lowest cost: the real one (64 MiB, ~0.1 s a hash) over every cast member of every
+    test would be most of this folder's time (``tests/cohorts/test_passwords.py`` checks the real one)."""
+    from argon2 import PasswordHasher
+
+    from assessment.cohorts import passwords
+
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: quick)
+    passwords._decoy.cache_clear()  # the decoy hash, made quick here, must not outlive the test
+    yield
+    passwords._decoy.cache_clear()
+
+
 @pytest.fixture
 def site(cast: Cast) -> Iterator[Site]:
     """The web app over the cast's database; everyone in the cast has the password ``PASSWORD``."""

@@ -70,3 +70,12 @@ def test_someone_elses_job_is_not_found(cast: Cast, site: Site) -> None:
     site.sign_in(cast.birch_manager)
     assert site.client.get(f"/jobs/{job.id}").status_code == 404
     assert site.client.get("/jobs/no-such-job").status_code == 404
+
+
+def test_a_service_message_shows_its_commands_as_code_and_its_markup_as_text() -> None:
+    from accelerator.web.kit import commands
+
+    shown = commands("Run `accelerator team enroll` first <b>now</b> & `x<y`")
+    assert (
+        str(shown) == "Run <code>accelerator team enroll</code> first &lt;b&gt;now&lt;/b&gt; &amp; <code>x&lt;y</code>"
+    )
