@@ -4,12 +4,9 @@ change before anything is applied)."""
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
 import tempfile
-import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +20,9 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from accelerator.web import kept as uploads
 from accelerator.web.kit import PAGE_SIZE, address, download, form_of, paged, render, signed_in, upload_of
-from assessment.core.errors import Conflict, NotFound, Problem, ValidationFailed
+from assessment.core.errors import Conflict, Problem, ValidationFailed
 from assessment.core.permissions import Actor, Record, may, require
 
 if TYPE_CHECKING:
@@ -59,12 +57,7 @@ async def barrier_board(
         request,
         "barriers.html",
         me=actor,
-        barriers=shown.rows,
-        total=shown.total,
-        page=shown.number,
-        pages=shown.pages,
-        previous=shown.previous,
-        next_page=shown.next,
+        shown=shown,
         filters=filters,
         statuses=list(BarrierStatus),
         categories=categories(),
@@ -197,22 +190,17 @@ def preview_import(actor: Actor, path: Path) -> str:
     except ValidationFailed as refused:
         raise in_sheet_terms(refused, path.name) from None
     preview = Preview(
-        person_id=actor.person_id,
-        file=path.name,
-        jurisdiction=jurisdiction,
-        created=time.time(),
-        changes=[p.model_dump() for p in planned],
-        titles=titles,
+        file=path.name, jurisdiction=jurisdiction, changes=[p.model_dump() for p in planned], titles=titles
     )
-    return keep(path, preview)
+    return uploads.keep(path, actor.person_id, KIND, preview.model_dump(mode="json")).token
 
 
 @router.get("/barriers/import/{token}", response_class=HTMLResponse)
 def import_preview(request: Request, token: str) -> Response:
     """The preview of an upload (every change, and the button to apply them), or what applying it did."""
     actor = signed_in(request)
-    preview, state = kept(token, actor)[1:]
-    if state == RESULT:
+    preview = Preview.model_validate(uploads.kept(token, actor.person_id, KIND, GONE).data)
+    if preview.applied is not None:
         return render(request, "barrier_import_done.html", me=actor, preview=preview)
     rows = list(rows_of(preview))
     return render(
@@ -234,27 +222,20 @@ async def apply_import(request: Request, token: str) -> Response:
 
 def apply_kept(actor: Actor, token: str) -> None:
     """Apply the kept upload ``token`` of ``actor``: exactly the previewed changes, or nothing."""
-    folder, preview, state = kept(token, actor)
-    if state == RESULT:
-        return  # applied already (the button pressed again): nothing is applied twice
-    try:
-        # One apply per preview, even when the button is pressed twice at once: the first renames it.
-        os.rename(folder / PREVIEW, folder / APPLYING)
-    except FileNotFoundError:
-        raise Conflict(
-            "These changes are being applied already. Wait a moment, then open the barrier board to see them."
-        ) from None
-    try:
-        touched = apply_file(actor, folder / "file" / preview.file, preview)
-    except (ValidationFailed, Conflict):
-        shutil.rmtree(folder, ignore_errors=True)  # it can never apply as previewed: export and edit again
-        raise
-    except BaseException:
-        os.rename(folder / APPLYING, folder / PREVIEW)  # not applied (say the database did not answer): try again
-        raise
-    (folder / RESULT).write_text(preview.model_copy(update={"applied": touched}).model_dump_json())
-    (folder / APPLYING).unlink()
-    shutil.rmtree(folder / "file", ignore_errors=True)
+    busy = "These changes are being applied already. Wait a moment, then open the barrier board to see them."
+    with uploads.claimed(uploads.kept(token, actor.person_id, KIND, GONE), busy):
+        # read again once held: an apply that ended just before (the button pressed twice) applied it already
+        upload = uploads.kept(token, actor.person_id, KIND, GONE)
+        preview = Preview.model_validate(upload.data)
+        if preview.applied is not None:
+            return  # nothing is applied twice
+        try:
+            touched = apply_file(actor, upload.path, preview)
+        except (ValidationFailed, Conflict):
+            uploads.discard(upload)  # it can never apply as previewed: export and edit again
+            raise
+        upload.data = preview.model_copy(update={"applied": touched}).model_dump(mode="json")
+        uploads.save(upload, drop_file=True)
 
 
 def apply_file(actor: Actor, path: Path, preview: Preview) -> list[Touched]:
@@ -280,11 +261,13 @@ def apply_file(actor: Actor, path: Path, preview: Preview) -> list[Touched]:
     return [Touched(id=b.id, title=b.title, new=b.id not in existing) for b in touched]
 
 
-# --- uploads kept between their preview and their apply ----------------------------------------------------
+# --- what is kept of an upload between its preview and its apply (accelerator/web/kept.py) -----------------
 
-KEEP_SECONDS = 60 * 60  # a preview not applied within the hour is forgotten: the person uploads again
-PREVIEW, APPLYING, RESULT = "preview.json", "applying.json", "result.json"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+KIND = "barriers"
+GONE = (
+    "This import preview is not there any more (a preview is kept for an hour, for the person who "
+    "uploaded the file). Upload the file again."
+)
 
 
 class Touched(BaseModel):
@@ -296,68 +279,14 @@ class Touched(BaseModel):
 
 
 class Preview(BaseModel):
-    """An uploaded inventory kept between its preview and its apply, for the person who sent it:
-    the changes shown (as ``PlannedChange``'s fields) and, once applied, the barriers it touched."""
+    """What the page keeps with an uploaded inventory: the file's name, the changes shown (as
+    ``PlannedChange``'s fields) and, once applied, the barriers it touched."""
 
-    person_id: int
     file: str
     jurisdiction: str
-    created: float
     changes: list[dict[str, Any]]
     titles: dict[int, str]
     applied: list[Touched] | None = None
-
-
-def kept_uploads() -> Path:
-    return Path(tempfile.gettempdir()) / "accelerator-imports"
-
-
-def keep(path: Path, preview: Preview) -> str:
-    """Keep ``path`` and its ``preview`` under a new random token (forgetting previews over an hour old)."""
-    root = kept_uploads()
-    root.mkdir(mode=0o700, exist_ok=True)
-    forget_old(root)
-    token = secrets.token_urlsafe(24)
-    folder = root / token
-    (folder / "file").mkdir(mode=0o700, parents=True)
-    shutil.copyfile(path, folder / "file" / path.name)
-    (folder / PREVIEW).write_text(preview.model_dump_json())
-    return token
-
-
-def kept(token: str, actor: Actor) -> tuple[Path, Preview, str]:
-    """The kept upload ``token`` of ``actor``: its folder, its preview, and which state it is in
-    (``PREVIEW``, ``APPLYING`` or ``RESULT``); anyone else's, or an expired one, is not found."""
-    gone = NotFound(
-        "This import preview is not there any more (a preview is kept for an hour, for the person who "
-        "uploaded the file). Upload the file again."
-    )
-    folder = kept_uploads() / token
-    if not TOKEN.fullmatch(token):
-        raise gone
-    for state in (RESULT, APPLYING, PREVIEW):
-        try:
-            preview = Preview.model_validate_json((folder / state).read_text())
-        except FileNotFoundError:
-            continue
-        if preview.person_id != actor.person_id:
-            raise gone
-        if preview.created + KEEP_SECONDS < time.time():
-            shutil.rmtree(folder, ignore_errors=True)
-            raise gone
-        return folder, preview, state
-    raise gone
-
-
-def forget_old(root: Path) -> None:
-    """Remove the kept uploads older than ``KEEP_SECONDS``."""
-    for folder in root.iterdir():
-        try:
-            old = folder.stat().st_mtime + KEEP_SECONDS < time.time()
-        except OSError:
-            continue  # removed meanwhile
-        if old:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)

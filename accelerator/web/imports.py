@@ -2,21 +2,16 @@
 first (a dry run: nothing written) and imported only when the person applies it.
 
 The previewed file is kept on the server under a random token bound to the person and the team
-(``Kept``), so Apply imports exactly the bytes that were previewed, with the same options; if the
-team's data changed in between, the new preview is shown instead of importing something else.
-Kept files expire after an hour."""
+(``accelerator/web/kept.py``), so Apply imports exactly the bytes that were previewed, with the same
+options; if the team's data changed in between, the new preview is shown instead of importing
+something else. Kept files expire after an hour."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import secrets
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +21,9 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from accelerator.web.kit import Upload, address, download, form_of, paginate, render, signed_in, team_of, upload_of
+from accelerator.web import kept as uploads
+from accelerator.web.kept import Kept
+from accelerator.web.kit import address, download, form_of, paginate, render, signed_in, team_of, upload_of
 from assessment.core.errors import AcceleratorError, Conflict, NotFound, Problem, ValidationFailed
 from assessment.core.permissions import Actor
 
@@ -36,11 +33,6 @@ if TYPE_CHECKING:
     from assessment.cohorts.models import TeamPublic
 
 router = APIRouter()
-
-KEEP_SECONDS = 3600
-TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
-KEPT_FILE = "kept.json"
-
 
 # --- the importers: what the form asks, the service call (a dry run or for real) ---------------------
 
@@ -128,56 +120,7 @@ def summary(result: BaseModel) -> dict[str, Any]:
     return said
 
 
-# --- the kept file of a preview --------------------------------------------------------------------------
-
-
-def kept_root() -> Path:
-    return Path(tempfile.gettempdir()) / "accelerator-imports"
-
-
-@dataclass
-class Kept:
-    """A previewed upload kept for its Apply: whose, for which team, with which options and preview."""
-
-    token: str
-    kind: str
-    person_id: int
-    team_id: int
-    file: str
-    options: dict[str, Any]
-    preview: dict[str, Any] = field(default_factory=dict)
-    created: float = field(default_factory=time.time)
-
-    @property
-    def folder(self) -> Path:
-        return kept_root() / self.token
-
-    @property
-    def path(self) -> Path:
-        return self.folder / "file" / self.file
-
-    def save(self) -> None:
-        data = {k: getattr(self, k) for k in ("kind", "person_id", "team_id", "file", "options", "preview", "created")}
-        (self.folder / KEPT_FILE).write_text(json.dumps(data), encoding="utf-8")
-
-    def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def keep(upload: Upload, kind: str, person_id: int, team_id: int, options: dict[str, Any]) -> Kept:
-    """The upload's one file moved to a private folder of its own, under a new random token."""
-    sweep()
-    root = kept_root()
-    root.mkdir(mode=0o700, exist_ok=True)
-    if root.is_symlink() or root.stat().st_uid != os.getuid():
-        # a shared temporary folder: a folder of that name made by someone else is not trusted with uploads
-        raise RuntimeError(f"{root} is not this server's own folder; remove it and try again")
-    kept = Kept(secrets.token_urlsafe(24), kind, person_id, team_id, upload.files[0].name, options)
-    (kept.folder / "file").mkdir(mode=0o700, parents=True)
-    shutil.move(upload.files[0], kept.path)
-    kept.save()
-    return kept
-
+# --- the kept file of a preview (accelerator/web/kept.py) --------------------------------------------------
 
 GONE = (
     "This preview is no longer available: a preview is kept for an hour, for the person who made it. "
@@ -185,35 +128,19 @@ GONE = (
 )
 
 
-def kept_for(token: str, person_id: int, team_id: int) -> Kept:
-    """The kept upload of ``token``, if it is this person's for this team and not expired; else not found."""
-    sweep()
-    if not TOKEN.fullmatch(token):
-        raise NotFound(GONE)
-    try:
-        data = json.loads((kept_root() / token / KEPT_FILE).read_text(encoding="utf-8"))
-        kept = Kept(token=token, **data)
-    except (OSError, ValueError, TypeError):
-        raise NotFound(GONE) from None
-    if kept.person_id != person_id or kept.team_id != team_id or kept.kind not in IMPORTERS:
-        raise NotFound(GONE)
-    if time.time() - kept.created > KEEP_SECONDS or not kept.path.is_file():
-        kept.discard()
-        raise NotFound(GONE)
-    return kept
+def kind_for(team: TeamPublic) -> str:
+    """What a preview is kept for: the data page of ``team`` (which importer, the page's data says)."""
+    return f"team {team.id} data"
 
 
-def sweep() -> None:
-    """Remove the kept uploads older than an hour (an abandoned preview leaves nothing for long)."""
-    root = kept_root()
-    if not root.is_dir():
-        return
-    for folder in root.iterdir():
-        try:
-            if time.time() - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
+def kept_for(token: str, actor: Actor, team: TeamPublic) -> tuple[Importer, Kept]:
+    """The upload kept with ``token``, if it is this person's for this team and not expired (else not
+    found), and the importer it was previewed with."""
+    upload = uploads.kept(token, actor.person_id, kind_for(team), GONE)
+    importer = IMPORTERS.get(upload.data.get("importer", ""))
+    if importer is None:
+        raise NotFound(GONE)
+    return importer, upload
 
 
 # --- the page -------------------------------------------------------------------------------------------
@@ -375,7 +302,7 @@ def dry_run(importer: Importer, actor: Actor, team: TeamPublic, kept: Kept) -> B
     from assessment.core.db import transaction
 
     with transaction() as session:
-        return importer.run(session, actor, team, kept.path, kept.options, True)
+        return importer.run(session, actor, team, kept.path, kept.data["options"], True)
 
 
 def preview_view(
@@ -385,7 +312,7 @@ def preview_view(
     """The preview page: what the file would change, and the Apply form while it would change something."""
     return render(
         request, "data_preview.html", status_code, me=actor, team=team, kind=importer.kind, what=importer.what,
-        result=result, token=kept.token if kept else "", notice=notice,
+        result=result, token=kept.token if kept else "", reason=notice,
     )  # fmt: skip
 
 
@@ -402,21 +329,22 @@ async def preview(request: Request, team_id: int, importer: Importer) -> Respons
             problem = Problem("File", f"{len(upload.files)} files were sent.", "Send one file at a time.")
             raise ValidationFailed("Only one file can be imported at a time; nothing was imported.", [problem])
         options = importer.options(upload.fields)
-        kept = keep(upload, importer.kind, actor.person_id, team.id, options)
+        data = {"importer": importer.kind, "options": options}
+        kept = await run_in_threadpool(uploads.keep, upload.files[0], actor.person_id, kind_for(team), data)
         result = await run_in_threadpool(dry_run, importer, actor, team, kept)
     except ValidationFailed as exc:
         if kept is not None:
-            kept.discard()
+            uploads.discard(kept)
         return await run_in_threadpool(
             data_view, request, actor, team, 400, refused=importer.kind, refusal=exc, typed=typed
         )
     finally:
         upload.close()
     if not getattr(result, "changes_anything", True):
-        kept.discard()
+        uploads.discard(kept)
         return preview_view(request, actor, team, importer, result, None)
-    kept.preview = summary(result)
-    kept.save()
+    kept.data["preview"] = summary(result)
+    uploads.save(kept)
     return preview_view(request, actor, team, importer, result, kept)
 
 
@@ -443,8 +371,8 @@ def apply_kept(importer: Importer, actor: Actor, team: TeamPublic, kept: Kept) -
     from assessment.core.db import transaction
 
     with transaction() as session:
-        result = importer.run(session, actor, team, kept.path, kept.options, False)
-        if summary(result) != kept.preview:
+        result = importer.run(session, actor, team, kept.path, kept.data["options"], False)
+        if summary(result) != kept.data["preview"]:
             raise Changed(result.model_copy(update={"dry_run": True}))
     return result
 
@@ -454,24 +382,23 @@ async def apply(request: Request, team_id: int) -> Response:
     fields = await form_of(request)
     actor = await run_in_threadpool(signed_in, request)
     team = await run_in_threadpool(team_of, actor, team_id)
-    kept = kept_for(fields.get("token", ""), actor.person_id, team.id)
-    importer = IMPORTERS[kept.kind]
+    importer, kept = await run_in_threadpool(kept_for, fields.get("token", ""), actor, team)
     try:
         await run_in_threadpool(apply_kept, importer, actor, team, kept)
     except Changed as changed:
         notice = f"The team's {importer.what} changed since this file was previewed, so nothing was imported."
         if not getattr(changed.result, "changes_anything", True):
-            kept.discard()
+            uploads.discard(kept)
             return preview_view(request, actor, team, importer, changed.result, None, 409, notice)
-        kept.preview = summary(changed.result)
-        kept.save()
+        kept.data["preview"] = summary(changed.result)
+        uploads.save(kept)
         notice += " This is what the file would do now: check it and apply again."
         return preview_view(request, actor, team, importer, changed.result, kept, 409, notice)
     except Conflict as exc:
-        previewed = importer.shape().model_validate({**kept.preview, "dry_run": True})
+        previewed = importer.shape().model_validate({**kept.data["preview"], "dry_run": True})
         return preview_view(request, actor, team, importer, previewed, kept, 409, exc.message)
     except ValidationFailed as exc:
-        kept.discard()
+        uploads.discard(kept)
         return await run_in_threadpool(data_view, request, actor, team, 400, refused=importer.kind, refusal=exc)
-    kept.discard()
+    uploads.discard(kept)
     return RedirectResponse(address(f"/teams/{team.id}/data", done=importer.kind), status_code=303)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import Cast, use_database
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, own_data_dir  # noqa: F401 (each test's data folder, as for the pages)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,17 +27,6 @@ pytestmark = [
 ]
 
 JOB_TIMEOUT = 90_000  # ms: a flow is a few seconds, more on a busy machine
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The compiled reports are kept in a data folder of this test's own."""
-    from assessment.core.settings import get_settings
-
-    monkeypatch.setenv("ACCELERATOR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield tmp_path / "data"
-    get_settings.cache_clear()
 
 
 def wait_for_the_job(page: Page) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -50,6 +51,19 @@ class Site:
 def people(cast: Cast) -> list[str]:
     """Every email of the cast."""
     return [getattr(cast, f.name) for f in fields(cast) if "@" in str(getattr(cast, f.name))]
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Each test's files (uploads kept for a preview, built roadmaps and reports) in a data folder of its
+    own: team and cohort ids repeat from one test database to the next."""
+    from assessment.core.settings import get_settings
+
+    folder = tmp_path / "data"
+    monkeypatch.setenv("ACCELERATOR_DATA_DIR", str(folder))
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)

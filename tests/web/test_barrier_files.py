@@ -13,7 +13,7 @@ from httpx import Response
 from openpyxl import load_workbook
 from sqlalchemy import event
 
-from accelerator.web import barriers as pages
+from accelerator.web import kept as uploads
 from assessment.barriers.service import add_barrier, barrier_history, get_barrier
 from assessment.barriers.shapes import BarrierCreate
 from assessment.barriers.sheet import COLUMNS, SHEET
@@ -156,7 +156,7 @@ def test_an_edited_sheet_is_previewed_then_applied_with_its_history(cast: Cast, 
 
     # the kept file is gone, and applying again (the button pressed twice) applies nothing again
     token_part = preview.url.path.rsplit("/", 1)[1]
-    assert not (pages.kept_uploads() / token_part / "file").exists()
+    assert not (uploads.root() / token_part / "file").exists()
     after = snapshot()
     again = site.client.post(preview.url.path, data={"csrf_token": token(preview)})
     assert again.status_code == 303 and snapshot() == after

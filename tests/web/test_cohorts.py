@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,15 +29,6 @@ from tests.recommendations.helpers import draft, endorse, listed, shown
 from tests.recommendations.regional import INSURANCE, INSURANCE_SAID, PAYMENT, PAYMENT_SAID, add_places, record_barriers
 from tests.survey.helpers import import_, write_csv
 from tests.web.conftest import Site, token
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Each test keeps its compiled reports in a data folder of its own (cohort ids repeat across tests)."""
-    monkeypatch.setenv("ACCELERATOR_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield tmp_path / "data"
-    get_settings.cache_clear()
 
 
 def cohort_id(cast: Cast) -> int:

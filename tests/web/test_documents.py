@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,6 @@ from assessment.core.db import transaction
 from tests.conftest import Cast
 from tests.roadmaps.reading import pdftotext
 from tests.web.conftest import Site
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """Each test's files in a data directory of its own (team ids repeat from one test database to the next)."""
-    from assessment.core.settings import get_settings
-
-    folder = tmp_path / "data"
-    monkeypatch.setenv("ACCELERATOR_DATA_DIR", str(folder))
-    get_settings.cache_clear()
-    yield folder
-    get_settings.cache_clear()
 
 
 def team_id(cast: Cast, place: str) -> int:

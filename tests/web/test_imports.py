@@ -10,7 +10,7 @@ from pathlib import Path
 
 from httpx import Response
 
-from accelerator.web.imports import kept_root
+from accelerator.web import kept as uploads
 from assessment.cohorts.people import resolve_actor
 from assessment.cohorts.service import list_teams
 from assessment.core.db import transaction
@@ -101,7 +101,7 @@ def test_a_spending_file_is_previewed_then_applied(cast: Cast, site: Site, tmp_p
     assert done.status_code == 303 and done.headers["location"] == f"/teams/{alder}/data?done=spend"
     contracts, payments, vendors, _ = snapshot()
     assert [c[0] for c in contracts] == ["PO-1", "PO-2"] and len(payments) == 2 and vendors == 2
-    assert not (kept_root() / preview_token(preview)).exists()  # the kept file is gone once applied
+    assert not (uploads.root() / preview_token(preview)).exists()  # the kept file is gone once applied
 
     page = site.client.get(done.headers["location"])
     said = text_of(page)
@@ -144,7 +144,7 @@ def test_a_preview_older_than_an_hour_is_gone(cast: Cast, site: Site, tmp_path: 
     alder = team_id(cast, cast.alder)
     site.sign_in(cast.alder_manager)
     preview = preview_token(upload(site, f"/teams/{alder}/data/spend", spending_file(tmp_path)))
-    kept = kept_root() / preview / "kept.json"
+    kept = uploads.root() / preview / "kept.json"
     data = json.loads(kept.read_text(encoding="utf-8"))
     kept.write_text(json.dumps({**data, "created": data["created"] - 3601}), encoding="utf-8")
     refused = apply(site, alder, preview)
