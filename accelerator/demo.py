@@ -148,9 +148,11 @@ def run_demo(out: str, as_json: bool = False) -> None:
         soft_wrap=True,
     )
     officer = next(email for email, _, role in web_users() if role == "procurement_officer")
+    manager = next(email for email, _, role in web_users() if role == "equity_program_manager")
     console.print(
-        f"              then open http://127.0.0.1:8000 and sign in as {escape(officer)} (a procurement officer) "
-        f"or {escape(ALLIANCE_LEAD[0])} (the alliance lead), password {escape(DEMO_PASSWORD)}",
+        f"              then open http://127.0.0.1:8000 and sign in as {escape(officer)} (a procurement officer), "
+        f"{escape(manager)} (the equity program manager) or {escape(ALLIANCE_LEAD[0])} (the alliance lead), "
+        f"password {escape(DEMO_PASSWORD)}",
         soft_wrap=True,
     )
     console.print(
