@@ -100,11 +100,45 @@ def team_view(
     ]
     shown = paginate(roster, page, lambda n: address(f"/teams/{team.id}", page=n))
     journey = journey_view(team, runs_sessions, typed, problems or [])
+    here = {s.number: pages_for(team, s.unmet) for s in progress.sessions} if progress else {}
     return render(
         request, "team.html", status_code, me=actor, team=team, progress=progress,
         progress_refused=progress_refused, coverage=coverage, roster=shown, people_refused=people_refused,
         journey=journey, answered=answered, answerers=who_may(roles_for("write", Record.session_record), place),
+        here_pages=here,
     )  # fmt: skip
+
+
+# Where on this site each readiness check of the sequence is met (the rest are done with the CLI).
+PAGES_OF_CHECKS = {
+    "baseline_workbook_issued": ("/teams/{team}/assessment", "Self-assessment"),
+    "baseline_scored": ("/teams/{team}/assessment", "Self-assessment"),
+    "final_scored": ("/teams/{team}/assessment", "Self-assessment"),
+    "reassessment_scored": ("/teams/{team}/assessment", "Self-assessment"),
+    "barrier_recorded": ("/barriers", "Barriers"),
+    "barrier_inventory": ("/barriers", "Barriers"),
+    "process_changes_ranked": ("/teams/{team}/changes", "Candidate changes"),
+    "goal_linked_to_barrier": ("/teams/{team}/goals", "Goals"),
+    "smart_goals": ("/teams/{team}/goals", "Goals"),
+    "goals_barriers_reviewed": ("/teams/{team}/goals", "Goals"),
+    "action_roadmap": ("/teams/{team}/documents", "Roadmap & report"),
+    "impact_report": ("/teams/{team}/documents", "Roadmap & report"),
+    "equity_metrics_profile": ("/teams/{team}/data", "Spending & metrics"),
+    "impact_spending_baseline": ("/teams/{team}/data", "Spending & metrics"),
+    "impact_spending_shares": ("/teams/{team}/data", "Spending & metrics"),
+    "payment_timeliness": ("/teams/{team}/data", "Spending & metrics"),
+    "regional_recommendation": ("/cohorts/{cohort}/recommendation", "Recommendation"),
+}
+
+
+def pages_for(team: TeamPublic, checks: list[str]) -> list[tuple[str, str]]:
+    """The pages of this site where the unmet ``checks`` are done (address, label), each once, in order."""
+    found: dict[str, str] = {}
+    for check in checks:
+        if check in PAGES_OF_CHECKS:
+            path, label = PAGES_OF_CHECKS[check]
+            found.setdefault(path.format(team=team.id, cohort=team.cohort_id), label)
+    return list(found.items())
 
 
 @dataclass(frozen=True)

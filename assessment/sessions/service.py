@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from assessment.cohorts.jurisdictions import get_jurisdiction
@@ -263,6 +263,8 @@ class SessionState(BaseModel):
     title: str
     state: State
     reasons: list[str]
+    # the readiness checks (sequence keys) a blocked session waits for: pages link to where each is done
+    unmet: list[str] = Field(default_factory=list, exclude=True)
 
 
 class TeamProgress(BaseModel):
@@ -292,9 +294,10 @@ def _progress(session: Session, at: TeamAt) -> TeamProgress:
             reasons = [f"held {record.held_on:%Y-%m-%d}"] + [f"missing: {m}" for m in record.missing.values()]
             states.append(SessionState(number=spec.number, title=spec.title, state="done", reasons=reasons))
             continue
-        unmet = [f"{fact(key).said}; {fact(key).fix}" for key in spec.needs if not fact(key).holds]
+        keys = [key for key in spec.needs if not fact(key).holds]
+        unmet = [f"{fact(key).said}; {fact(key).fix}" for key in keys]
         state: State = "blocked" if unmet else "ready"
-        states.append(SessionState(number=spec.number, title=spec.title, state=state, reasons=unmet))
+        states.append(SessionState(number=spec.number, title=spec.title, state=state, reasons=unmet, unmet=keys))
     return TeamProgress(jurisdiction=at.place.name, sessions=states, next_step=next_step(states, at))
 
 

@@ -283,3 +283,20 @@ def test_only_who_may_run_the_sessions_gets_the_form(cast: Cast, site: Site, sus
     sent = site.client.post(f"/teams/{alder}/journey", data={**form, "attendees": cast.alder_officer})
     assert sent.status_code == 403
     assert run_state(suspended) == (True, None)
+
+
+def test_a_blocked_session_links_to_the_page_where_its_missing_work_is_done(cast: Cast, site: Site) -> None:
+    site.sign_in(cast.alder_manager)
+    team = team_id(cast, cast.alder)
+    page = site.client.get(f"/teams/{team}").text
+    # session 2 waits for the baseline self-assessment: scored on the self-assessment page
+    second = page.split('team-session">2. ', 1)[1].split('team-session">3. ', 1)[0]
+    assert f'Do it here: <a href="/teams/{team}/assessment">Self-assessment</a>.' in second
+    assert page.count("Do it here:") >= 3  # sessions 2, 4 (goals), 5 and later (data, roadmap) too
+
+
+def test_every_check_linked_to_a_page_is_a_check_of_the_sequence() -> None:
+    from accelerator.web.team import PAGES_OF_CHECKS
+    from assessment.sessions.facts import FACTS
+
+    assert set(PAGES_OF_CHECKS) <= set(FACTS)
