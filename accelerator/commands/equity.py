@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 import typer
 
 from accelerator.context import acting
+from accelerator.figures import count, money, share
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, err_console, escape, print_json
 
@@ -16,18 +16,6 @@ app = typer.Typer(
     "contract dollars go.",
     no_args_is_help=True,
 )
-
-
-def money(value: Decimal | None) -> str:
-    return "–" if value is None else f"${value:,.2f}"
-
-
-def share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
-
-
-def count(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
 
 
 @app.command()

@@ -3,13 +3,13 @@ the team's baseline, show the change since."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from accelerator.context import acting
+from accelerator.figures import shown
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, err_console, escape, print_json
 
@@ -149,20 +149,6 @@ def show(
         print_json(view)
         return
     print_view(view)
-
-
-def shown(value: Decimal | None, key: str, sign: bool = False) -> str:
-    """A figure as people read it: shares as percentages, money with separators, days to one place."""
-    if value is None:
-        return "–"
-    plus = "+" if sign and value > 0 else ""
-    if "share" in key:
-        return f"{plus}{value:.1f}{' pts' if sign else '%'}"
-    if key in ("dollars", "median_contract"):
-        return f"{plus}{value:,.2f}"
-    if value == value.to_integral_value():
-        return f"{plus}{value:,.0f}"
-    return f"{plus}{value:,.1f}"
 
 
 def print_view(view: SpendView) -> None:

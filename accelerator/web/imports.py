@@ -157,7 +157,7 @@ class FiguresTable:
 
 
 def figures_table(view: Any) -> FiguresTable:
-    from accelerator.commands.spend import shown
+    from accelerator.figures import shown
     from assessment.spending.service import figures_of
 
     figures = view.figures
@@ -247,7 +247,7 @@ def data_view(
 ) -> HTMLResponse:
     """The data page; ``refused`` names the form (``spend`` or ``metrics``) whose upload ``refusal``
     refused, its fields ``typed`` kept."""
-    from accelerator.commands.equity import count, money, share
+    from accelerator.figures import count, money, share
 
     found = read_data(actor, team)
     here = f"/teams/{team.id}/data"

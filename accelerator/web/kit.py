@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from accelerator.web.csrf import FIELD, CsrfRefused, check_token, posted_form
+from accelerator.web.csrf import FIELD, check_token, posted_form
 from accelerator.web.sessions import WebSession, password_stamp
 from assessment.core.errors import Problem, ValidationFailed
 from assessment.core.permissions import Actor, Record, Role, may
@@ -243,24 +243,3 @@ async def upload_of(request: Request, field: str = "files") -> Upload:
 def download(path: Path, filename: str | None = None) -> Response:
     """``path`` sent as an attachment (the browser saves it under ``filename``)."""
     return FileResponse(path, filename=filename or path.name, content_disposition_type="attachment")
-
-
-__all__ = [
-    "CsrfRefused",
-    "HTMLResponse",
-    "NavLink",
-    "Page",
-    "SignInNeeded",
-    "Upload",
-    "UploadTooLarge",
-    "address",
-    "download",
-    "form_of",
-    "paged",
-    "paginate",
-    "render",
-    "session_of",
-    "signed_in",
-    "team_of",
-    "upload_of",
-]

@@ -61,7 +61,7 @@ def places_may(session: Session, actor: Actor, action: Action, record: Record) -
 def readable_places(session: Session, actor: Actor, record: Record, doing: str) -> list[Jurisdiction]:
     """The jurisdictions whose ``record``s the actor may read, by name; refused, naming who may,
     when the actor may read them nowhere (``doing`` says what they tried, "list teams")."""
-    places = [j for j in all_jurisdictions(session) if may(actor, "read", record, j)]
+    places = places_may(session, actor, "read", record)
     if not places:
         require(actor, "read", record, None, doing)
     return places
