@@ -22,10 +22,15 @@ ActorEmail = Annotated[str | None, WithJsonSchema({"type": "string"})]
 
 
 def launched_from_ui() -> bool:
-    """Whether this flow run was launched from a deployment (the Prefect UI, or ``run_deployment``)."""
-    from prefect.runtime import deployment
+    """Whether this flow run was launched from a deployment (the Prefect UI, or ``run_deployment``).
 
-    return deployment.id is not None
+    Read from the run's own context: ``prefect.runtime.deployment.id`` asks the API for the flow run
+    whenever the run has no deployment, a round trip on every run from the terminal.
+    """
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    return context is not None and context.flow_run is not None and context.flow_run.deployment_id is not None
 
 
 def flow_actor(actor: str | None, doing: str) -> str:

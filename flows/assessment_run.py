@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from prefect import flow, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from pydantic import TypeAdapter, WithJsonSchema
@@ -21,6 +21,7 @@ from assessment.selfassessment.rubric import DEFAULT_RUBRIC, load_rubric
 from assessment.selfassessment.scoring import AssessmentResult
 from assessment.selfassessment.shapes import WorkbookRatings
 from flows.acting import ActorEmail, flow_actor
+from flows.prefect_flow import flow
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.steps import watched

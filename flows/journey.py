@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
-from prefect import flow, get_run_logger, task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.flow_runs import suspend_flow_run
@@ -49,6 +49,7 @@ from assessment.sessions.facts import TeamAt, check, members
 from assessment.sessions.service import require_ready, session_records, spec_of
 from flows.acting import ActorEmail, flow_actor
 from flows.assessment_run import assessment_run
+from flows.prefect_flow import flow
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.sessions import SESSION_FLOWS
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefect import flow, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -22,6 +22,7 @@ from assessment.cohorts.people import resolve_actor
 from assessment.core.db import transaction
 from flows.acting import ActorEmail, flow_actor
 from flows.assessment_run import artifact_key
+from flows.prefect_flow import flow
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.roadmap_build import output_folder

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -12,8 +12,9 @@ from assessment.core.errors import Problem, ValidationFailed
 from assessment.core.settings import get_settings
 from assessment.roadmap.service import build_version
 from assessment.roadmap.view import RoadmapView
-from flows.acting import ActorEmail, flow_actor
+from flows.acting import ActorEmail, flow_actor, launched_from_ui
 from flows.assessment_run import artifact_key
+from flows.prefect_flow import flow
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from roadmaps.registry import parse_formats, renderers
@@ -90,9 +91,7 @@ def roadmap_build(
 def output_folder(out: str) -> Path:
     """Where a build writes: ``out`` as given when called directly (the CLI's --out); for a run
     launched from a deployment, ``out`` inside the application's output folder, never outside it."""
-    from prefect.runtime import deployment
-
-    if deployment.id is None:
+    if not launched_from_ui():
         return Path(out)
     return inside(get_settings().output_dir, out)
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from prefect import Flow, flow, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -27,6 +27,7 @@ from assessment.sessions.models import SessionRecordPublic
 from assessment.sessions.service import board, record_session, require_ready, spec_of
 from flows.acting import ActorEmail, flow_actor
 from flows.assessment_run import artifact_key
+from flows.prefect_flow import Flow, flow
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.roadmap_build import output_folder, render
 from roadmaps.registry import parse_formats

@@ -6,7 +6,6 @@ import errno
 import json
 import re
 import subprocess
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -271,7 +270,9 @@ def from_a_deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     folder = tmp_path / "output"
     monkeypatch.setenv("ACCELERATOR_OUTPUT_DIR", str(folder))
-    monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__ID", str(uuid.uuid4()))
+    # what a run from a deployment finds in its context (tests/flows/test_acting.py checks the reading)
+    monkeypatch.setattr("flows.acting.launched_from_ui", lambda: True)
+    monkeypatch.setattr("flows.roadmap_build.launched_from_ui", lambda: True)
     monkeypatch.setenv("ACCELERATOR_ACTOR", Cast().alder_manager)  # who serves the deployments
     get_settings.cache_clear()
     return folder

@@ -4,7 +4,6 @@ the person who serves it, whatever the form says."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -71,7 +70,9 @@ def test_session_4_builds_the_roadmap_once(cast: Cast, tmp_path: Path) -> None:
 @pytest.fixture
 def launched_from_the_ui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Runs as if launched from a deployment served by Alder's program manager."""
-    monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__ID", str(uuid.uuid4()))
+    # what a run from a deployment finds in its context (tests/flows/test_acting.py checks the reading)
+    monkeypatch.setattr("flows.acting.launched_from_ui", lambda: True)
+    monkeypatch.setattr("flows.roadmap_build.launched_from_ui", lambda: True)
     monkeypatch.setenv("ACCELERATOR_OUTPUT_DIR", str(tmp_path / "output"))
     monkeypatch.setenv("ACCELERATOR_ACTOR", Cast().alder_manager)
     get_settings.cache_clear()
