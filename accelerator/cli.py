@@ -120,6 +120,7 @@ def serve() -> None:
     import os
 
     from accelerator.flowrun import configure_prefect
+    from accelerator.startup import work_starts
     from assessment.core.errors import AcceleratorError
 
     configure_prefect()  # the server `accelerator server start` started, when it answers
@@ -133,6 +134,7 @@ def serve() -> None:
 
     # the runs' own lines come from the flows' state hooks (flows/reporting.py), in the run's process
     err_console.print("Each run prints a line here as it ends: what ran, for whom, and how it ended.")
+    work_starts()
     serve_all()
 
 
@@ -151,6 +153,7 @@ def web(
     import uvicorn
 
     from accelerator.flowrun import TEMPORARY_SERVER_TIP, configure_prefect, local_server_api_url
+    from accelerator.startup import work_starts
     from accelerator.web.app import create_app
 
     # Work started from a page (scoring workbooks, building a roadmap) runs as Prefect flows in this process.
@@ -167,8 +170,10 @@ def web(
             soft_wrap=True,
         )
     err_console.print(f"The web app answers at http://{host}:{port}/ (Ctrl+C stops it).")
+    app = create_app()
+    work_starts()
     uvicorn.run(
-        create_app(),
+        app,
         host=host,
         port=port,
         log_level="warning",
@@ -177,8 +182,16 @@ def web(
     )
 
 
+def command_line() -> None:
+    """The ``accelerator`` program: ``main`` in a process of its own, started quickly."""
+    from accelerator.startup import hold_collector
+
+    hold_collector()
+    main()
+
+
 def main() -> None:
-    """Entry point: runs the app and turns the error family into messages and exit codes."""
+    """Runs the app and turns the error family into messages and exit codes."""
     from assessment.core.errors import AcceleratorError, ValidationFailed
 
     args = sys.argv[1:]

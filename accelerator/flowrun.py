@@ -132,9 +132,12 @@ def run_flow(start: Callable[[], T], what: str | None = None) -> T:
     from contextlib import nullcontext
 
     from accelerator.output import err_console
+    from accelerator.startup import work_starts
 
     configure_prefect()
     from prefect.settings import temporary_settings
+
+    work_starts()  # the flows and Prefect are loaded
 
     try:
         # Without a server Prefect first starts a temporary one (10-20 s): say so, and how to avoid it.
