@@ -377,3 +377,31 @@ def test_the_journey_and_each_session_are_offered_as_deployments() -> None:
 
     names = {f"{d.flow_name}/{d.name}" for d in deployments()}
     assert {JOURNEY_DEPLOYMENT, *(session_deployment(n) for n in range(1, 10))} <= names
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_session_inside_the_journey_leaves_the_heartbeat_to_the_journey(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subflow runs in the journey's process: only the journey says it lives, and a subflow's end
+    does not wait for a heartbeat thread of its own (a resumed journey replays every earlier session)."""
+    from prefect.flow_engine import FlowRunEngine
+    from prefect.settings import temporary_settings
+
+    from flows.journey import without_own_heartbeat
+    from flows.prefect_flow import flow
+
+    beating: list[str] = []
+    monkeypatch.setattr(FlowRunEngine, "_emit_flow_run_heartbeat", lambda engine, *_: beating.append(engine.flow.name))
+
+    @flow(name="a-session")
+    def a_session() -> None:
+        """Stands for a session flow."""
+
+    @flow(name="a-journey")
+    def a_journey() -> None:
+        with without_own_heartbeat():
+            a_session()
+        a_session()  # outside it, a subflow beats as Prefect makes it
+
+    with temporary_settings(updates={"flows.heartbeat_frequency": 30}):
+        a_journey()
+    assert beating.count("a-journey") == 1 and beating.count("a-session") == 1
