@@ -327,4 +327,4 @@ def _missing_schema(exc: Exception) -> bool:
 
 
 if __name__ == "__main__":
-    main()
+    command_line()
