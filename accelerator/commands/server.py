@@ -184,7 +184,11 @@ def launch(port: int, home: Path) -> tuple[ServerRecord, subprocess.Popen[bytes]
         except OSError:
             raise AcceleratorError(port_taken(port, answers(api_url))) from None
     home.mkdir(parents=True, exist_ok=True)
+    ui = f"http://{LOOPBACK}:{port}"
     env = {
+        # Only its own UI may call it from a browser: with Prefect's default (any origin), a page open in
+        # the user's browser could start runs of the served deployments, which act as whoever serves them.
+        "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": f"{ui},http://localhost:{port}",
         **os.environ,
         "PREFECT_HOME": str(home),  # its settings, profiles and SQLite database
         "PREFECT_API_URL": api_url,

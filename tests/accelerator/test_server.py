@@ -72,6 +72,24 @@ def test_start_says_where_the_ui_is_and_a_second_start_that_it_already_runs(loca
 
 
 @pytest.mark.slow
+def test_only_its_own_ui_may_call_it_from_a_browser(local_server: LocalServer) -> None:
+    """A page from elsewhere open in the user's browser cannot start runs on it (a CORS preflight refused)."""
+    import httpx
+
+    def preflight(origin: str) -> httpx.Response:
+        return httpx.options(
+            f"{local_server.api_url}/deployments/filter",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+        )
+
+    elsewhere = preflight("http://attacker.example.org")
+    assert elsewhere.status_code == 400 and "access-control-allow-origin" not in elsewhere.headers
+    own = preflight(f"http://127.0.0.1:{local_server.port}")
+    assert own.status_code == 200
+    assert own.headers["access-control-allow-origin"] == f"http://127.0.0.1:{local_server.port}"
+
+
+@pytest.mark.slow
 def test_status_says_where_it_runs_and_which_deployments_it_offers(local_server: LocalServer) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
