@@ -4,6 +4,10 @@ spending figures by their key."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assessment.spending.models import PeriodChange, PeriodFigures
 
 
 def money(value: Decimal | None) -> str:
@@ -30,3 +34,25 @@ def shown(value: Decimal | None, key: str, sign: bool = False) -> str:
     if value == value.to_integral_value():
         return f"{plus}{value:,.0f}"
     return f"{plus}{value:,.1f}"
+
+
+def figure_rows(
+    periods: list[PeriodFigures], changes: dict[str, PeriodChange], with_baseline: bool
+) -> list[tuple[str, list[str]]]:
+    """Each spending figure's label and its cells, as ``spend show`` and the page lay them out: the
+    baseline's value (``with_baseline``), then each period's value and, where it has one, its change."""
+    from assessment.spending.service import figures_of
+
+    values = [figures_of(p) for p in periods]
+    rows = []
+    for index, (key, label, _) in enumerate(values[0] if values else []):
+        cells = []
+        if with_baseline:
+            first = changes[periods[0].period].figures[index] if periods[0].period in changes else None
+            cells.append(shown(first.baseline if first else None, key))
+        for period, row in zip(periods, values, strict=True):
+            cells.append(shown(row[index][2], key))
+            if period.period in changes:
+                cells.append(shown(changes[period.period].figures[index].change, key, sign=True))
+        rows.append((label, cells))
+    return rows

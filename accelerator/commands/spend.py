@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from accelerator.context import acting
-from accelerator.figures import shown
+from accelerator.figures import figure_rows
 from accelerator.options import CohortOption, JsonOption, JurisdictionOption
 from accelerator.output import console, err_console, escape, print_json
 
@@ -154,8 +154,6 @@ def show(
 def print_view(view: SpendView) -> None:
     from rich.table import Table
 
-    from assessment.spending.service import figures_of
-
     figures = view.figures
     title = f"Impact spending of {escape(view.jurisdiction)} ({figures.currency or 'no currency'})"
     table = Table(title=title, title_justify="left")
@@ -169,17 +167,8 @@ def print_view(view: SpendView) -> None:
         table.add_column(period.period, justify="right")
         if period.period in changes:
             table.add_column("change", justify="right")
-    rows = [figures_of(p) for p in periods]
-    for index, (key, label, _) in enumerate(rows[0] if rows else []):
-        cells = [escape(label)]
-        if changes and reference:
-            first = changes[periods[0].period].figures[index] if periods[0].period in changes else None
-            cells.append(shown(first.baseline if first else None, key))
-        for period, values in zip(periods, rows, strict=True):
-            cells.append(shown(values[index][2], key))
-            if period.period in changes:
-                cells.append(shown(changes[period.period].figures[index].change, key, sign=True))
-        table.add_row(*cells)
+    for label, cells in figure_rows(periods, changes, with_baseline=bool(changes and reference)):
+        table.add_row(escape(label), *cells)
     console.print(table)
     if view.recorded:
         console.print(f"Recorded the baseline of the team of {escape(view.jurisdiction)} in {escape(view.cohort)}.")

@@ -157,8 +157,7 @@ class FiguresTable:
 
 
 def figures_table(view: Any) -> FiguresTable:
-    from accelerator.figures import shown
-    from assessment.spending.service import figures_of
+    from accelerator.figures import figure_rows
 
     figures = view.figures
     periods = figures.periods
@@ -171,18 +170,10 @@ def figures_table(view: Any) -> FiguresTable:
         header.append(period.period)
         if period.period in changes:
             header.append(f"Change in {period.period}")
-    values = [figures_of(p) for p in periods]
-    rows = []
-    for index, (key, label, _) in enumerate(values[0] if values else []):
-        cells = [label[:1].upper() + label[1:]]
-        if changes and reference:
-            first = changes[periods[0].period].figures[index] if periods[0].period in changes else None
-            cells.append(shown(first.baseline if first else None, key))
-        for period, row in zip(periods, values, strict=True):
-            cells.append(shown(row[index][2], key))
-            if period.period in changes:
-                cells.append(shown(changes[period.period].figures[index].change, key, sign=True))
-        rows.append(cells)
+    rows = [
+        [label[:1].upper() + label[1:], *cells]
+        for label, cells in figure_rows(periods, changes, with_baseline=bool(changes and reference))
+    ]
     notes = [f"{p.period}: {note}" for p in periods for note in p.notes]
     notes += [n for n in view.notes if "accelerator spend baseline" not in n]
     if not view.baseline:
