@@ -135,7 +135,7 @@ def run_flow(start: Callable[[], T], what: str | None = None) -> T:
     from accelerator.startup import work_starts
 
     configure_prefect()
-    from prefect.settings import temporary_settings
+    from flows.prefect_flow import without_heartbeat
 
     work_starts()  # the flows and Prefect are loaded
 
@@ -145,7 +145,7 @@ def run_flow(start: Callable[[], T], what: str | None = None) -> T:
         # person watching sees that); without one, a run does not wait up to a second for it to stop.
         with (
             err_console.status(f"{what} (a Prefect flow)...") if what else nullcontext(),
-            temporary_settings(updates={"flows.heartbeat_frequency": None}),
+            without_heartbeat(),
         ):
             note = temporary_server_note()
             if note:

@@ -21,7 +21,7 @@ from assessment.selfassessment.rubric import DEFAULT_RUBRIC, load_rubric
 from assessment.selfassessment.scoring import AssessmentResult
 from assessment.selfassessment.shapes import WorkbookRatings
 from flows.acting import ActorEmail, flow_actor
-from flows.prefect_flow import flow
+from flows.prefect_flow import flow, whole
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.steps import watched
@@ -158,10 +158,10 @@ def assessment_run(
     email = flow_actor(actor, "launching the run")
     stage = assessments.parse_cycle(cycle)  # read once, here: the tasks get the Cycle itself
     workbooks = validate(files, jurisdiction, cohort, stage, email, rubric, replace)
-    responses = aggregate(workbooks)
-    result = score(responses, jurisdiction, cohort, stage, rubric)
-    summary = persist(workbooks, result, jurisdiction, cohort, stage, email, rubric, replace)
-    publish(summary)
+    responses = aggregate(whole(workbooks))
+    result = score(whole(responses), jurisdiction, cohort, stage, rubric)
+    summary = persist(whole(workbooks), whole(result), jurisdiction, cohort, stage, email, rubric, replace)
+    publish(whole(summary))
     return summary
 
 

@@ -50,7 +50,7 @@ from assessment.sessions.facts import TeamAt, check, members
 from assessment.sessions.service import require_ready, session_records, spec_of
 from flows.acting import ActorEmail, flow_actor
 from flows.assessment_run import assessment_run
-from flows.prefect_flow import flow
+from flows.prefect_flow import flow, without_heartbeat
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.sessions import SESSION_FLOWS
 
@@ -174,9 +174,7 @@ def without_own_heartbeat() -> AbstractContextManager[object]:
     server the work lives. A heartbeat of its own would make the subflow's end wait up to a second
     for that thread (Prefect 3.8.8 sleeps in whole seconds before it checks whether to stop), and a
     resumed journey replays every earlier session."""
-    from prefect.settings import temporary_settings
-
-    return temporary_settings(updates={"flows.heartbeat_frequency": None})
+    return without_heartbeat()
 
 
 @task(name="run a session", task_run_name="run session {number}", cache_policy=NO_CACHE)

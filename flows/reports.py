@@ -22,7 +22,7 @@ from assessment.cohorts.people import resolve_actor
 from assessment.core.db import transaction
 from flows.acting import ActorEmail, flow_actor
 from flows.assessment_run import artifact_key
-from flows.prefect_flow import flow
+from flows.prefect_flow import flow, whole
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.roadmap_build import output_folder
@@ -141,7 +141,7 @@ def compile_report(
         progress = Progress(f"Rendering {document.title}", total=len(formats))
         staged = []
         for fmt in formats:
-            staged.append(Path(render(document, fmt, str(staging), stem)))
+            staged.append(Path(render(whole(document), fmt, str(staging), stem)))
             progress.advance()
         files = [out / path.name for path in staged]
         for path, target in zip(staged, files, strict=True):
@@ -205,7 +205,7 @@ def regional_report(
     """
     email = flow_actor(actor, "compiling the regional report")
     wanted = parse_report_formats(formats)
-    document = regional_document(cohort, email, anonymize, regional_sections(cohort, email, anonymize))
+    document = regional_document(cohort, email, anonymize, whole(regional_sections(cohort, email, anonymize)))
     stem = artifact_key(cohort, "regional-report-anonymized" if anonymize else "regional-report")
     files = compile_report(document, "regional", cohort, None, anonymize, wanted, output_folder(out), stem, email)
     return {"cohort": cohort, "anonymized": anonymize, "title": document.title, "files": [str(f) for f in files]}

@@ -14,7 +14,7 @@ from assessment.roadmap.service import build_version
 from assessment.roadmap.view import RoadmapView
 from flows.acting import ActorEmail, flow_actor, launched_from_ui
 from flows.assessment_run import artifact_key
-from flows.prefect_flow import flow
+from flows.prefect_flow import flow, whole
 from flows.progress import Progress
 from flows.reporting import print_served_run, report_refusals_as_messages
 from roadmaps.registry import parse_formats, renderers
@@ -60,7 +60,7 @@ def roadmap_build(
         progress = Progress(f"Rendering the roadmap v{view.version}", total=len(wanted))
         files = []
         for fmt in wanted:
-            files.append(Path(render(view, fmt, str(folder))))
+            files.append(Path(render(whole(view), fmt, str(folder))))
             progress.advance()
         return files
 

@@ -27,7 +27,7 @@ from assessment.sessions.models import SessionRecordPublic
 from assessment.sessions.service import board, record_session, require_ready, spec_of
 from flows.acting import ActorEmail, flow_actor
 from flows.assessment_run import artifact_key
-from flows.prefect_flow import Flow, flow
+from flows.prefect_flow import Flow, flow, whole
 from flows.reporting import print_served_run, report_refusals_as_messages
 from flows.roadmap_build import output_folder, render
 from roadmaps.registry import parse_formats
@@ -147,7 +147,7 @@ def compile_reports(jurisdiction: str, cohort: str, actor: str, out: Path) -> Do
             require_compile(session, resolve_actor(session, actor), "regional", cohort, None)
         except PermissionDenied:
             return done  # an alliance lead compiles the regional report: it stays missing
-    regional = regional_document(cohort, actor, False, regional_sections(cohort, actor, False))
+    regional = regional_document(cohort, actor, False, whole(regional_sections(cohort, actor, False)))
     stem = artifact_key(cohort, "regional-report")
     files = compile_report(regional, "regional", cohort, None, False, formats, out, stem, actor)
     done["regional_report"] = f"regional report compiled {date.today():%Y-%m-%d}: {', '.join(map(str, files))}"

@@ -107,13 +107,12 @@ class Jobs:
 
     @staticmethod
     def _run(job: Job, work: Work) -> None:
-        from prefect.settings import temporary_settings
-
+        from flows.prefect_flow import without_heartbeat
         from flows.steps import watching
 
         try:
             # No heartbeat: the person watching the page sees the run is alive (as in the terminal).
-            with temporary_settings(updates={"flows.heartbeat_frequency": None}), watching(job.tell):
+            with without_heartbeat(), watching(job.tell):
                 job.result = work(job.tell)
             job.status = "done"
         except AcceleratorError as exc:

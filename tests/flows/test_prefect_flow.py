@@ -1,5 +1,6 @@
 """The flows' parameters as the Prefect UI shows them: the JSON FastAPI's encoder would give,
-without loading FastAPI in a run started from the terminal."""
+without loading FastAPI in a run started from the terminal. Large task arguments passed whole, and
+flows run without a heartbeat, each as Prefect would but cheaper."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from uuid import UUID
 import pytest
 from pydantic import BaseModel
 
-from flows.prefect_flow import Flow, flow
+from flows.prefect_flow import Flow, flow, whole, without_heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,3 +103,70 @@ def test_loading_the_flows_leaves_fastapi_unloaded() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False", done.stderr
+
+
+class Rating(BaseModel):
+    practice: str
+    level: int
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_whole_argument_reaches_the_task_linked_to_the_task_that_made_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's graph keeps its arrow from the task that made the ratings to the one that uses them,
+    and Prefect looks at the list itself, not at each of the ratings inside."""
+    import prefect.utilities.engine as engine
+    from prefect import task
+    from prefect.cache_policies import NO_CACHE
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import TaskRunResult
+    from prefect.context import TaskRunContext
+
+    looked_at: list[object] = []
+    state_for = engine.get_state_for_result
+
+    def recorded(obj: object) -> object:
+        looked_at.append(obj)
+        return state_for(obj)
+
+    monkeypatch.setattr(engine, "get_state_for_result", recorded)
+
+    @task(cache_policy=NO_CACHE)
+    def made() -> tuple[list[Rating], str]:
+        context = TaskRunContext.get()
+        assert context is not None
+        return [Rating(practice=f"p{n}", level=n % 4 + 1) for n in range(200)], str(context.task_run.id)
+
+    @task(cache_policy=NO_CACHE)
+    def used(ratings: list[Rating]) -> tuple[int, str]:
+        context = TaskRunContext.get()
+        assert context is not None
+        return sum(r.level for r in ratings), str(context.task_run.id)
+
+    @flow(name="whole-argument")
+    def graph() -> tuple[int, str, str]:
+        ratings, maker = made()
+        total, user = used(whole(ratings))
+        return total, maker, user
+
+    looked_at.clear()
+    total, maker, user = graph()
+    assert total == sum(n % 4 + 1 for n in range(200))  # the list itself, not Prefect's wrapper
+    assert not any(isinstance(obj, Rating) for obj in looked_at)
+    with get_client(sync_client=True) as client:
+        inputs = client.read_task_run(UUID(user)).task_inputs
+    # the list came out of the tuple `made` returned, so Prefect knows it by the tuple's task run
+    assert TaskRunResult(id=UUID(maker)) in inputs["ratings"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_without_heartbeat_changes_only_the_heartbeat_and_only_inside() -> None:
+    from prefect.settings import get_current_settings
+
+    before = get_current_settings()
+    assert before.flows.heartbeat_frequency is not None
+    with without_heartbeat():
+        inside = get_current_settings()
+        assert inside.flows.heartbeat_frequency is None
+        assert inside.api.url == before.api.url and inside.flows.default_retries == before.flows.default_retries
+        assert inside.model_dump(exclude={"flows"}) == before.model_dump(exclude={"flows"})
+    assert get_current_settings().flows.heartbeat_frequency == before.flows.heartbeat_frequency
