@@ -171,6 +171,12 @@ def starting(earlier: ServerRecord | None, port: int) -> tuple[ServerRecord, Cal
     return server, lambda: process.poll() is not None
 
 
+TASK_RUN_RECORDER_BATCHES = {
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "200",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "0.5",
+}
+
+
 def launch(port: int, home: Path) -> tuple[ServerRecord, subprocess.Popen[bytes]]:
     """Start ``prefect server start`` in a session of its own (it outlives this command), its home
     (settings, SQLite database, log) in ``home``."""
@@ -189,6 +195,11 @@ def launch(port: int, home: Path) -> tuple[ServerRecord, subprocess.Popen[bytes]
         # Only its own UI may call it from a browser: with Prefect's default (any origin), a page open in
         # the user's browser could start runs of the served deployments, which act as whoever serves them.
         "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": f"{ui},http://localhost:{port}",
+        # On SQLite, two of the server's writes that cross fail with "database is locked"; it answers 503,
+        # and its client tries again 2 s later (6 s the second time). Its task-run recorder wrote each
+        # state of each task in a transaction of its own; written together every half second (the UI's
+        # task runs lag by as much), `make demo` met such a wait 6 times instead of 15.
+        **TASK_RUN_RECORDER_BATCHES,
         **os.environ,
         "PREFECT_HOME": str(home),  # its settings, profiles and SQLite database
         "PREFECT_API_URL": api_url,
