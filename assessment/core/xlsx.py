@@ -98,6 +98,10 @@ def xlsx_bytes(path: Path, send_hint: str) -> bytes | Problem:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
+    except NotImplementedError:  # its directory asks for a zip version no spreadsheet program writes
+        return refused(
+            "is not a workbook this can read (it is packed in a way spreadsheet programs never use).", send_hint
+        )
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         return refused(not_a_workbook, send_hint)
     # The sizes declared in the zip directory bound what zipfile will ever inflate.
@@ -115,7 +119,7 @@ def xlsx_bytes(path: Path, send_hint: str) -> bytes | Problem:
     content_types = names.get("[content_types].xml")
     try:
         declared = archive.read(content_types).lower() if content_types else b""
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
         declared = b""
     if b"macroenabled" in declared or any(name.endswith("vbaproject.bin") for name in names):
         return refused("is a macro-enabled workbook, which is refused.", MACROS_FIX)

@@ -71,6 +71,20 @@ def test_damaged_workbook_is_refused(fill: Callable[..., Path], tmp_path: Path) 
     assert problem.startswith("bob.xlsx: is not a workbook this can read (it is not well-formed XML")
 
 
+def test_workbook_packed_with_a_zip_version_no_spreadsheet_program_writes_is_refused(
+    fill: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Found by tests/test_fuzz_importers.py: Python's zipfile raised NotImplementedError, which came
+    out as "something unexpected went wrong"."""
+    data = bytearray(fill().read_bytes())
+    directory = data.index(b"PK\x01\x02")  # the first entry of the central directory
+    data[directory + 6 : directory + 8] = (64).to_bytes(2, "little")  # version needed to extract: 6.4
+    path = tmp_path / "dave.xlsx"
+    path.write_bytes(bytes(data))
+    [problem] = problems_in(path)
+    assert problem.startswith("dave.xlsx: is not a workbook this can read (it is packed in a way spreadsheet")
+
+
 def test_macro_enabled_workbook_is_refused_by_its_extension(fill: Callable[..., Path], tmp_path: Path) -> None:
     path = tmp_path / "alice.xlsm"
     shutil.copy(fill(), path)
