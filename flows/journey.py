@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -169,14 +168,6 @@ def roster(jurisdiction: str, cohort: str) -> list[str]:
         return sorted(members(session, place))
 
 
-def without_own_heartbeat() -> AbstractContextManager[object]:
-    """For a subflow of the journey: it runs in the journey's process, whose own heartbeat tells the
-    server the work lives. A heartbeat of its own would make the subflow's end wait up to a second
-    for that thread (Prefect 3.8.8 sleeps in whole seconds before it checks whether to stop), and a
-    resumed journey replays every earlier session."""
-    return without_heartbeat()
-
-
 @task(name="run a session", task_run_name="run session {number}", cache_policy=NO_CACHE)
 def run_session(
     number: int,
@@ -193,7 +184,10 @@ def run_session(
     A task around the subflow gives each call a run of its own: Prefect would otherwise hand a
     resumed journey the earlier run of the same subflow instead of running it again."""
     try:
-        with without_own_heartbeat():
+        # The subflow runs in the journey's process, whose heartbeat tells the server the work lives; one of its
+        # own would make its end wait up to a second (Prefect 3.8.8's thread sleeps in whole seconds), and a
+        # resumed journey replays every earlier session.
+        with without_heartbeat():
             SESSION_FLOWS[number](jurisdiction, cohort, held_on=held_on, attendees=attendees, notes=notes, actor=actor)
     except ValidationFailed as refused:
         return problems_of(refused)
@@ -213,7 +207,7 @@ def score_workbooks(jurisdiction: str, cohort: str, cycle: str, files: list[str]
             for f in absent
         ]
     try:
-        with without_own_heartbeat():
+        with without_heartbeat():  # as for a session's subflow (run_session)
             assessment_run(jurisdiction, cohort, cycle, files, actor=actor)
     except ValidationFailed as refused:
         return problems_of(refused)

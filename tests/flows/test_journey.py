@@ -386,8 +386,7 @@ def test_a_session_inside_the_journey_leaves_the_heartbeat_to_the_journey(monkey
     from prefect.flow_engine import FlowRunEngine
     from prefect.settings import temporary_settings
 
-    from flows.journey import without_own_heartbeat
-    from flows.prefect_flow import flow
+    from flows.prefect_flow import flow, without_heartbeat
 
     beating: list[str] = []
     monkeypatch.setattr(FlowRunEngine, "_emit_flow_run_heartbeat", lambda engine, *_: beating.append(engine.flow.name))
@@ -398,7 +397,7 @@ def test_a_session_inside_the_journey_leaves_the_heartbeat_to_the_journey(monkey
 
     @flow(name="a-journey")
     def a_journey() -> None:
-        with without_own_heartbeat():
+        with without_heartbeat():
             a_session()
         a_session()  # outside it, a subflow beats as Prefect makes it
 
