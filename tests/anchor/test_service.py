@@ -14,6 +14,7 @@ from assessment.cohorts.people import resolve_actor
 from assessment.cohorts.service import get_team
 from assessment.core.db import transaction
 from assessment.core.errors import Conflict, PermissionDenied, ValidationFailed
+from assessment.core.fields import utcnow
 from assessment.sessions.facts import check, team_at
 from tests.anchor.helpers import DUE, TODAY, add_finance, change, commit, hiring, shown
 from tests.conftest import Cast
@@ -239,4 +240,4 @@ def test_typed_values_are_append_only(cast: Cast) -> None:
         with transaction() as session:
             session.connection().execute(text("UPDATE anchor_measure SET value = 20"))
     with pytest.raises(ValidationFailed, match="is in the future"):
-        change(cast, made.id, None, value="10", as_of=TODAY + timedelta(days=1))
+        change(cast, made.id, None, value="10", as_of=utcnow().date() + timedelta(days=1))  # today's tomorrow

@@ -256,6 +256,7 @@ def test_progress_counts_milestones_done_and_the_latest_value_against_the_target
 
 
 def test_milestones_are_changed_and_completed_with_history(cast: Cast) -> None:
+    today = utcnow().date()  # the service's today, not the day the module loaded (the suite may cross midnight)
     goal, _ = set_goal(cast, **smart(cast, [barrier(cast)]))
     with transaction() as session:
         officer = resolve_actor(session, cast.alder_officer)
@@ -279,7 +280,7 @@ def test_milestones_are_changed_and_completed_with_history(cast: Cast) -> None:
         with pytest.raises(Conflict, match="was already marked done on"):
             complete_milestone(session, officer, step.id)
         with pytest.raises(ValidationFailed, match="is in the future"):
-            complete_milestone(session, officer, step.id, TODAY + timedelta(days=1))
+            complete_milestone(session, officer, step.id, today + timedelta(days=1))
     with transaction() as session:
         entries = goal_history(session, resolve_actor(session, cast.lead), goal.id)
     assert [(e.entity, e.field, e.old, e.new) for e in entries] == [
@@ -288,7 +289,7 @@ def test_milestones_are_changed_and_completed_with_history(cast: Cast) -> None:
         ("milestone", "title", "Draft policy", "Draft the prompt payment policy"),
         ("milestone", "due", None, (TODAY + timedelta(days=60)).isoformat()),
         ("milestone", "owner", None, cast.alder_exec),
-        ("milestone", "done", None, TODAY.isoformat()),
+        ("milestone", "done", None, today.isoformat()),
     ]
 
 
