@@ -19,6 +19,7 @@ import pytest
 
 from accelerator.flowrun import TEMPORARY_SERVER_TIP, ServerRecord, answers
 from tests.conftest import Cast
+from tests.flows.test_assessment_run import filled
 
 
 @dataclass
@@ -219,18 +220,28 @@ def test_without_a_server_the_flow_commands_say_in_one_line_what_happens(
 @pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_flow_command_falls_back_to_a_temporary_server_when_the_recorded_one_stopped(
-    tmp_path: Path, cast: Cast
+    tmp_path: Path, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """As a user meets it in a terminal of their own: a refusal said at once, then a run on Prefect's
+    temporary server with one line about why and no Prefect noise (no log lines, no traceback as the
+    temporary server stops). The one temporary server the suite starts on purpose."""
+    monkeypatch.delenv("PREFECT_LOGGING_LEVEL", raising=False)  # Prefect's logging as a user has it
     server = record_a_server_that_stopped(tmp_path)
-    built = accelerator(
-        tmp_path,
-        *("--actor", cast.alder_manager, "roadmap", "build", "--jurisdiction", cast.alder, "--cohort", cast.cohort),
-        *("--out", str(tmp_path / "roadmaps"), "--format", "html"),
-    )
-    assert built.returncode == 0, built.stderr
-    assert "Action roadmap v1 for Alder County" in built.stdout
-    lines = [line for line in built.stderr.splitlines() if line.strip()]
-    assert lines == [
+    files = filled(tmp_path, cast, cast.alder, [2, 3])
+    command = ("assessment", "run", "--jurisdiction", cast.alder, "--cohort", cast.cohort, "--cycle", "baseline")
+    refused = accelerator(tmp_path, "--actor", cast.alder_officer, *command, *files)
+    assert refused.returncode == 3
+    assert refused.stderr.strip().startswith("Error:") and "Traceback" not in refused.stderr
+    ran = accelerator(tmp_path, "--actor", cast.alder_manager, *command, *files)
+    assert ran.returncode == 0, ran.stderr
+    assert "Maturity stage: 3 – Developing" in ran.stdout
+    note, *shown = [line for line in ran.stderr.splitlines() if line.strip()]
+    assert note == (
         f"The Prefect server `accelerator server start` started at {server.url} no longer answers, so a temporary "
         "one starts (10-20 s); `accelerator server start` starts it again."
-    ]
+    )
+    # then the run's steps, and nothing of Prefect's
+    assert shown[0] == "Scoring the workbooks (a Prefect flow)"
+    assert [line.split()[0] for line in shown[1:]] == ["✓"] * 5
+    steps = [" ".join(line.split()[1:-2]) for line in shown[1:]]  # "✓ validate workbooks 0.0 s"
+    assert steps == ["validate workbooks", "aggregate ratings", "score", "persist", "publish"]

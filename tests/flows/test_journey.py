@@ -1,13 +1,15 @@
 """The team's journey: on a real Prefect server (its own database on PostgreSQL when one answers, as a
 region runs it), served deployments act as the person serving them, a journey suspends for what the
 team must give, refuses a bad answer with its problems in the next form, and a resumed journey
-duplicates nothing. The journey's checks of an answer, without a server."""
+duplicates nothing; Prefect's own commands list its runs. The journey's checks of an answer, without a
+server."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,7 +33,6 @@ from assessment.sessions.service import record_session
 from tests.cli import run_cli
 from tests.conftest import POSTGRES_PROBLEM, POSTGRES_URL, Cast
 from tests.flows.test_assessment_run import filled
-from tests.flows.test_prefect_cli import PREFECT, free_port
 from tests.goals.test_service import barrier, set_goal, smart
 
 if TYPE_CHECKING:
@@ -39,6 +40,14 @@ if TYPE_CHECKING:
     from prefect.client.schemas.objects import FlowRun
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 120) -> None:
@@ -326,6 +335,46 @@ def test_the_prefect_server_keeps_its_runs_in_its_own_postgresql_database(
     with psycopg.connect(database) as db:
         stored = db.execute("SELECT name FROM flow WHERE name = %s", [name]).fetchall()
     assert stored == [(name,)]
+
+
+TINY_FLOW = """
+from prefect import flow
+
+@flow(name="cli-check", flow_run_name="cli-check-run")
+def cli_check() -> int:
+    return 1
+
+cli_check()
+"""
+
+
+@pytest.mark.slow
+def test_prefects_own_flow_run_ls_and_flow_ls_list_a_run(prefect_api: str, tmp_path: Path) -> None:
+    """What a user types first to see their runs (Prefect's client sends filters this server version
+    refused once: the pinned versions must agree)."""
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_API_URL": prefect_api,
+        "COLUMNS": "200",  # the tables' columns whole, not cut to an 80-column terminal
+    }
+    script = tmp_path / "tiny_flow.py"
+    script.write_text(TINY_FLOW, encoding="utf-8")
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+
+    def prefect(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([PREFECT, *args], capture_output=True, text=True, env=env, timeout=120)
+
+    runs = prefect("flow-run", "ls")
+    assert runs.returncode == 0, runs.stdout + runs.stderr
+    assert "cli-check-run" in runs.stdout and "COMPLETED" in runs.stdout
+    assert "Traceback" not in runs.stdout + runs.stderr
+
+    flows = prefect("flow", "ls")
+    assert flows.returncode == 0, flows.stdout + flows.stderr
+    assert "cli-check" in flows.stdout
+    assert "Traceback" not in flows.stdout + flows.stderr
 
 
 # --- the journey's checks of an answer, without a server --------------------------------------------
