@@ -44,13 +44,16 @@ def filled(folder: Path, cast: Cast, jurisdiction: str, levels: list[int], cycle
 
 
 def read_artifacts(keys: list[str]) -> list[dict[str, object]]:
-    """Artifacts by key, through Prefect's own client (as the UI and `prefect artifact ls` read them)."""
+    """The latest artifact of each key, through Prefect's own client (as the UI's Artifacts page and
+    `prefect artifact ls` list them). The latest: other tests on this server make the same keys."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactCollectionFilter, ArtifactCollectionFilterKey
 
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys)))
-    return [a.model_dump(mode="json") for a in artifacts]
+        latest = client.read_latest_artifacts(
+            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=keys))
+        )
+    return [a.model_dump(mode="json") for a in latest]
 
 
 def json_of(outcome: Outcome) -> dict[str, Any]:
