@@ -64,8 +64,7 @@ def _on_postgres(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without a PostgreSQL server, the PostgreSQL half is left out and said so once. The files with
     slow tests go first: the workers take whole files in this order, and a minute-long test taken
-    last would leave the others idle for that minute. (Three workers on two cores: the slow tests
-    mostly wait on servers and subprocesses, and the third worker uses that time.)"""
+    last would leave the other worker idle for that minute."""
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow_files)  # stable: each file keeps its order
     if not POSTGRES_PROBLEM:
