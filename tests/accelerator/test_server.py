@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from uuid import UUID
 
 import pytest
 
+from accelerator.demo_journeys import free_port
 from accelerator.flowrun import TEMPORARY_SERVER_TIP, ServerRecord, answers
 from tests.conftest import Cast
 from tests.flows.test_assessment_run import filled
@@ -31,12 +31,6 @@ class LocalServer:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def accelerator(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

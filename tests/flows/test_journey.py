@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import pytest
 from psycopg import sql
 from sqlmodel import col, func, select
 
+from accelerator.demo_journeys import free_port
 from assessment.cohorts.people import resolve_actor
 from assessment.core.db import transaction
 from assessment.roadmap.models import RoadmapVersion
@@ -41,13 +41,6 @@ if TYPE_CHECKING:
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 PREFECT = str(Path(sys.executable).with_name("prefect"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 120) -> None:
